@@ -1,0 +1,179 @@
+package dev.asyncgateway.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every setting of the gateway. Each key is also an environment variable in upper case with
+ * underscores, e.g. {@code gateway.callback.max-attempts} is {@code GATEWAY_CALLBACK_MAX_ATTEMPTS}.
+ */
+@ConfigMapping(prefix = "gateway")
+public interface GatewayConfig {
+
+    /** Base URL used to build absolute {@code statusUrl}s; when unset it is taken from the request (X-Forwarded-* honoured). */
+    Optional<String> publicBaseUrl();
+
+    /** When set, an account with this API key is ensured at start-up (local use and tests). */
+    Optional<String> bootstrapApiKey();
+
+    /** Bearer token for {@code /admin/*}; when unset the admin endpoints answer 404. */
+    Optional<String> adminToken();
+
+    Jobs jobs();
+
+    Runner runner();
+
+    Fetch fetch();
+
+    Callback callback();
+
+    UrlPolicy urlPolicy();
+
+    interface Jobs {
+        /** Largest {@code timeoutSec} a job may ask for; also the default. ScraperAPI's window is 24 h. */
+        @WithDefault("86400")
+        int maxTimeoutSec();
+
+        /** Most URLs in one {@code POST /batchjobs}. */
+        @WithDefault("50000")
+        int batchMaxUrls();
+
+        /** Largest serialized {@code meta} object, in bytes. */
+        @WithDefault("16384")
+        int metaMaxBytes();
+
+        /** Longest accepted target URL, in characters. */
+        @WithDefault("8192")
+        int urlMaxLength();
+
+        /** Most headers a job may ask to send to its target. */
+        @WithDefault("64")
+        int headersMaxCount();
+
+        /** Largest total size of a job's headers (names plus values), in bytes. */
+        @WithDefault("16384")
+        int headersMaxBytes();
+
+        /** Largest request body a job may send to its target, in bytes. */
+        @WithDefault("1048576")
+        int bodyMaxBytes();
+
+        /** Largest and default page size of {@code GET /jobs}. */
+        @WithDefault("500")
+        int listMaxLimit();
+
+        /** How long finished and failed jobs are kept. */
+        @WithDefault("72h")
+        Duration retention();
+
+        /** How many ended jobs one purge statement deletes. */
+        @WithDefault("1000")
+        int purgeBatchSize();
+    }
+
+    interface Runner {
+        /** Whether this instance runs jobs and deliveries at all (an API-only instance sets false). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Target fetches in flight per instance; claims never exceed the free slots. */
+        @WithDefault("256")
+        int concurrency();
+
+        /** Most jobs claimed by one statement. */
+        @WithDefault("128")
+        int claimBatchSize();
+
+        /** How long a claimed job is reserved for this instance before another may take it. Renewed while a fetch runs. */
+        @WithDefault("30s")
+        Duration lease();
+
+        /** Fallback poll when no wake-up arrives (new jobs wake the runner at once). */
+        @WithDefault("5s")
+        Duration pollInterval();
+
+        /** Most job results written by one completion statement. */
+        @WithDefault("256")
+        int completionBatchSize();
+    }
+
+    interface Fetch {
+        /** TCP connect timeout for target fetches. */
+        @WithDefault("10s")
+        Duration connectTimeout();
+
+        /** Time allowed for one fetch attempt, from request start to the full response. */
+        @WithDefault("60s")
+        Duration attemptTimeout();
+
+        /** Largest target response body kept; a larger one fails the attempt. */
+        @WithDefault("10485760")
+        int maxBodyBytes();
+
+        /** Most redirect hops followed when {@code follow_redirect} is on. */
+        @WithDefault("10")
+        int maxRedirects();
+
+        /** Pooled connections per target host. */
+        @WithDefault("50")
+        int poolSizePerHost();
+
+        /** First retry delay; doubled per attempt with jitter. */
+        @WithDefault("1s")
+        Duration retryInitialDelay();
+
+        /** Longest delay between two attempts, also the cap for a target's Retry-After. */
+        @WithDefault("5m")
+        Duration retryMaxDelay();
+    }
+
+    interface Callback {
+        /** Attempts per delivery; never more than 3 unless raised here. */
+        @WithDefault("3")
+        int maxAttempts();
+
+        /** Delays before the 2nd, 3rd, ... attempt (±20 % jitter); the last one repeats if there are more attempts. */
+        @WithDefault("30s,5m")
+        List<Duration> retryDelays();
+
+        /** Time allowed for one delivery attempt. */
+        @WithDefault("30s")
+        Duration timeout();
+
+        /** Longest Retry-After from a receiver that is honoured. */
+        @WithDefault("1h")
+        Duration maxRetryAfter();
+
+        /** Deliveries in flight per instance. */
+        @WithDefault("256")
+        int concurrency();
+
+        /** Deliveries in flight to one receiver host, so a slow receiver cannot take every slot. */
+        @WithDefault("32")
+        int concurrencyPerHost();
+
+        /** How long a claimed delivery is reserved for this instance. */
+        @WithDefault("60s")
+        Duration lease();
+
+        /** How long the previous signing secret keeps signing after a rotation. */
+        @WithDefault("24h")
+        Duration secretRotationOverlap();
+    }
+
+    interface UrlPolicy {
+        /** Allow targets, callbacks and notification URLs on private, loopback and link-local networks. */
+        @WithDefault("false")
+        boolean allowPrivateNetworks();
+
+        /** CIDR blocks reachable even though they are not public, e.g. {@code 10.1.0.0/16}. */
+        Optional<List<String>> allowCidrs();
+
+        /** Ports outbound URLs may use; empty means any. */
+        Optional<List<Integer>> allowedPorts();
+    }
+}
