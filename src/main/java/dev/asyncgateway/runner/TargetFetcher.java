@@ -108,7 +108,8 @@ public class TargetFetcher {
         return body == null ? request.send() : request.sendBuffer(Buffer.buffer(body));
     }
 
-    private static FetchResult answer(HttpResponse<Buffer> response, String finalUrl) {
+    /** A response as a {@link FetchResult.Answer}: header names in lower case, multiple values kept. */
+    public static FetchResult answer(HttpResponse<Buffer> response, String finalUrl) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (Map.Entry<String, String> header : response.headers()) {
             headers.computeIfAbsent(header.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(header.getValue());
