@@ -52,10 +52,8 @@ public class CallbackService {
             case NO_CALLBACK_URL -> Uni.createFrom().failure(ClientError.conflict(
                     "the job has no callback URL, and neither its project nor the account has a webhook"));
             case IN_PROGRESS -> Uni.createFrom().failure(ClientError.conflict("a delivery of this callback is in progress"));
-            case QUEUED -> {
-                wakeUp.deliveriesAdded();
-                yield jobs.get(jobId);
-            }
+            // Woken after the read, so the answer shows the fresh delivery as it starts: pending.
+            case QUEUED -> jobs.get(jobId).invoke(wakeUp::deliveriesAdded);
         });
     }
 

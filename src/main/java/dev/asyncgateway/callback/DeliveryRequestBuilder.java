@@ -50,9 +50,9 @@ public class DeliveryRequestBuilder {
     }
 
     public DeliveryRequest build(ClaimedDelivery delivery) {
-        boolean form = "form".equals(delivery.encoding());
-        ObjectNode document = json.valueToTree(delivery.isCallback() ? JobView.of(delivery.job()) : event(delivery));
-        byte[] body = (form ? FormEncoder.encode(document) : document.toString()).getBytes(StandardCharsets.UTF_8);
+        boolean form = WebhookSettings.FORM.equals(delivery.encoding());
+        String document = write(delivery.isCallback() ? JobView.of(delivery.job()) : event(delivery));
+        byte[] body = (form ? FormEncoder.encode(parse(document)) : document).getBytes(StandardCharsets.UTF_8);
 
         Map<String, String> headers = new LinkedHashMap<>();
         for (WebhookHeader header : headerCodec.read(delivery.headers())) {
@@ -86,11 +86,20 @@ public class DeliveryRequestBuilder {
         return new Event(delivery.kind(), data, delivery.accountId(), delivery.createdAt());
     }
 
+    /** Serialised by the app's ObjectMapper, exactly as the API serialises it. */
+    private String write(Object document) {
+        try {
+            return json.writeValueAsString(document);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("API records always encode", e);
+        }
+    }
+
     private JsonNode parse(String storedJson) {
         try {
             return json.readTree(storedJson);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored delivery fields are always valid JSON", e);
+            throw new IllegalStateException("stored and rendered documents are always valid JSON", e);
         }
     }
 }
