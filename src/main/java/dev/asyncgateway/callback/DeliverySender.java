@@ -4,10 +4,10 @@ import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.runner.CappedBodyCodec;
 import dev.asyncgateway.runner.FetchFailures;
 import dev.asyncgateway.runner.FetchResult;
+import dev.asyncgateway.runner.OutboundClientOptions;
 import dev.asyncgateway.runner.TargetFetcher;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
@@ -43,15 +43,7 @@ public class DeliverySender {
     @PostConstruct
     void createClient() {
         GatewayConfig.Callback callback = config.callback();
-        WebClientOptions options = new WebClientOptions()
-                .setConnectTimeout((int) callback.timeout().toMillis())
-                .setMaxPoolSize(callback.concurrencyPerHost())
-                .setKeepAlive(true)
-                .setFollowRedirects(false)
-                .setUserAgentEnabled(false)
-                .setProtocolVersion(HttpVersion.HTTP_1_1)
-                .setVerifyHost(true)
-                .setTrustAll(false);
+        WebClientOptions options = OutboundClientOptions.of(callback.timeout(), callback.concurrencyPerHost());
         client = WebClient.create(vertx, options);
     }
 

@@ -9,7 +9,6 @@ import dev.asyncgateway.testsupport.Webhooks;
 import dev.asyncgateway.testsupport.Webhooks.TestAccount;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -26,13 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @QuarkusTest
 class BatchFinishedTest {
 
-    private static final WebhookReceiver receiver = WebhookReceiver.start();
+    private final WebhookReceiver receiver = WebhookReceiver.shared();
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @AfterAll
-    static void stopReceiver() {
-        receiver.close();
-    }
 
     @Test
     void batchFinishedIsAnnouncedOnceWhenEveryJobHasEnded() throws Exception {

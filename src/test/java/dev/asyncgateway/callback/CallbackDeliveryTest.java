@@ -10,7 +10,6 @@ import dev.asyncgateway.testsupport.WebhookReceiver.Received;
 import dev.asyncgateway.testsupport.Webhooks;
 import dev.asyncgateway.testsupport.Webhooks.TestAccount;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.URLDecoder;
@@ -33,13 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 class CallbackDeliveryTest {
 
-    private static final WebhookReceiver receiver = WebhookReceiver.start();
+    private final WebhookReceiver receiver = WebhookReceiver.shared();
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @AfterAll
-    static void stopReceiver() {
-        receiver.close();
-    }
 
     @Test
     void finishedJobIsPushedOnceSignedWithTheJobAsItsStatusUrlShowsIt() throws Exception {

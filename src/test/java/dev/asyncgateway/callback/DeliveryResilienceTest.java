@@ -12,7 +12,6 @@ import dev.asyncgateway.testsupport.Webhooks;
 import dev.asyncgateway.testsupport.Webhooks.TestAccount;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -33,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 class DeliveryResilienceTest {
 
-    private static final WebhookReceiver receiver = WebhookReceiver.start();
+    private final WebhookReceiver receiver = WebhookReceiver.shared();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
@@ -41,11 +40,6 @@ class DeliveryResilienceTest {
 
     @Inject
     DeliveryExecutor executor;
-
-    @AfterAll
-    static void stopReceiver() {
-        receiver.close();
-    }
 
     @Test
     void deliveryResumesAtTheNextAttemptWhenTheInstanceSendingItDied() throws Exception {

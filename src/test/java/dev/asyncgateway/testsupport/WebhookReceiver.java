@@ -27,6 +27,7 @@ import static org.awaitility.Awaitility.await;
 public final class WebhookReceiver implements AutoCloseable {
 
     private static final Vertx VERTX = Vertx.vertx();
+    private static WebhookReceiver shared;
 
     /** A request as received; header names in lower case. */
     public record Received(String path, String query, Map<String, String> headers, String body, long receivedAtNanos) {
@@ -78,6 +79,15 @@ public final class WebhookReceiver implements AutoCloseable {
         port = server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
     }
 
+    /** The receiver most tests share (each on its own paths); it runs until the JVM ends, like {@link TargetServer}. */
+    public static synchronized WebhookReceiver shared() {
+        if (shared == null) {
+            shared = start();
+        }
+        return shared;
+    }
+
+    /** A receiver of its own, e.g. one that must look like a different host:port; close it after use. */
     public static WebhookReceiver start() {
         try {
             return new WebhookReceiver();
