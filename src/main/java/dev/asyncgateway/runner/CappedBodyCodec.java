@@ -9,8 +9,8 @@ import io.vertx.ext.web.codec.BodyCodec;
 import io.vertx.ext.web.codec.spi.BodyStream;
 
 /**
- * Buffers a response body up to a limit. Past the limit the result fails at once, which makes the
- * web client drop the connection: an endless or huge body costs at most the limit in memory.
+ * Buffers a response body up to a limit. Past the limit the result and the write fail at once, which
+ * makes the web client drop the connection: an endless or huge body costs at most the limit in memory.
  */
 final class CappedBodyCodec implements BodyCodec<Buffer> {
 
@@ -53,12 +53,14 @@ final class CappedBodyCodec implements BodyCodec<Buffer> {
 
         @Override
         public Future<Void> write(Buffer data) {
-            if (result.future().isComplete()) {
-                return Future.succeededFuture();
-            }
             if (body.length() + data.length() > maxBytes) {
-                result.tryFail(new BodyTooLargeException(maxBytes));
-            } else {
+                BodyTooLargeException tooLarge = new BodyTooLargeException(maxBytes);
+                result.tryFail(tooLarge);
+                // A failed write ends the pipe from the response, and the web client then resets the
+                // request: without it an endless body would keep the connection busy forever.
+                return Future.failedFuture(tooLarge);
+            }
+            if (!result.future().isComplete()) {
                 body.appendBuffer(data);
             }
             return Future.succeededFuture();
