@@ -1,5 +1,6 @@
 package dev.asyncgateway.runner;
 
+import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.store.JobOutcome;
 import dev.asyncgateway.store.JobRow;
 import io.smallrye.mutiny.Uni;
@@ -34,6 +35,12 @@ public class JobExecutor {
     @Inject
     JobCompletion completion;
 
+    @Inject
+    WakeUpSignal wakeUp;
+
+    @Inject
+    GatewayConfig config;
+
     public Uni<Void> run(JobRow job, UUID leaseToken) {
         Duration timeLeft = Duration.between(OffsetDateTime.now(), job.deadlineAt());
         if (timeLeft.isNegative() || timeLeft.isZero()) {
@@ -42,7 +49,11 @@ public class JobExecutor {
         TargetRequest target = targetRequests.of(job);
         return fetcher.fetch(target, timeLeft)
                 .map(result -> decide(job, leaseToken, target, result))
-                .chain(completion::record);
+                .chain(outcome -> completion.record(outcome).invoke(() -> {
+                    if (outcome.retryDelay() != null && outcome.retryDelay().compareTo(config.runner().pollInterval()) < 0) {
+                        wakeUp.jobsDueIn(outcome.retryDelay());
+                    }
+                }));
     }
 
     private JobOutcome decide(JobRow job, UUID leaseToken, TargetRequest target, FetchResult result) {
