@@ -4,17 +4,22 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A target for process-level tests: {@code /work/<key>/<millis>} answers 200 after a delay and records,
- * per key, how many fetches arrived, the most that overlapped, and which were cut off because the
- * gateway fetching them died. Give every job its own key to see each job's fetches separately.
+ * A target and webhook receiver for process-level tests. {@code GET /work/<key>/<millis>} answers 200
+ * after a delay and records, per key, how many fetches arrived, the most that overlapped, and which were
+ * cut off because the gateway fetching them died; give every job its own key to see its fetches apart.
+ * {@code POST /hook/<millis>} takes a job callback, answers 200 after a delay and records its
+ * {@code webhook-id} under the job's id.
  */
 public final class CountingTarget implements AutoCloseable {
 
@@ -24,11 +29,13 @@ public final class CountingTarget implements AutoCloseable {
     private final Map<String, Integer> maxOverlap = new ConcurrentHashMap<>();
     private final Set<String> cutOff = ConcurrentHashMap.newKeySet();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final Map<String, List<String>> webhookIdsByJob = new ConcurrentHashMap<>();
     private final int port;
 
     public CountingTarget() {
         Router router = Router.router(vertx);
         router.get("/work/:key/:millis").handler(this::work);
+        router.post("/hook/:millis").handler(BodyHandler.create()).handler(this::hook);
         try {
             port = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
@@ -59,6 +66,15 @@ public final class CountingTarget implements AutoCloseable {
     /** Keys whose fetch lost its connection before the answer (the gateway fetching it died). */
     public Set<String> cutOff() {
         return Set.copyOf(cutOff);
+    }
+
+    public String hookUrl(long millis) {
+        return "http://127.0.0.1:" + port + "/hook/" + millis;
+    }
+
+    /** Job id to the {@code webhook-id} of every callback received for it, in arrival order. */
+    public Map<String, List<String>> webhookIdsByJob() {
+        return Map.copyOf(webhookIdsByJob);
     }
 
     /** Fetches in progress right now, over all keys. */
@@ -92,6 +108,12 @@ public final class CountingTarget implements AutoCloseable {
                 response.putHeader("Content-Type", "text/plain").end("done " + key);
             }
         });
+    }
+
+    private void hook(RoutingContext ctx) {
+        String jobId = ctx.body().asJsonObject().getString("id");
+        webhookIdsByJob.computeIfAbsent(jobId, id -> new CopyOnWriteArrayList<>()).add(ctx.request().getHeader("webhook-id"));
+        vertx.setTimer(Long.parseLong(ctx.pathParam("millis")), id -> ctx.response().end());
     }
 
     @Override
