@@ -5,6 +5,7 @@ import dev.asyncgateway.runner.CappedBodyCodec;
 import dev.asyncgateway.runner.FetchFailures;
 import dev.asyncgateway.runner.FetchResult;
 import dev.asyncgateway.runner.OutboundClientOptions;
+import dev.asyncgateway.runner.RequestDeadline;
 import dev.asyncgateway.runner.TargetFetcher;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
@@ -45,6 +46,7 @@ public class DeliverySender {
         GatewayConfig.Callback callback = config.callback();
         WebClientOptions options = OutboundClientOptions.of(callback.timeout(), callback.concurrencyPerHost());
         client = WebClient.create(vertx, options);
+        RequestDeadline.install(client, vertx, callback.timeout());
     }
 
     void close(@Observes ShutdownEvent event) {
