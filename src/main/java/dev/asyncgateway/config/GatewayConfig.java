@@ -169,15 +169,26 @@ public interface GatewayConfig {
         Duration secretRotationOverlap();
     }
 
+    /**
+     * Which addresses targets, redirect hops, callbacks and notification URLs may reach. Checked at
+     * submission and again on the resolved address when connecting; by default only public addresses.
+     */
     interface UrlPolicy {
-        /** Allow targets, callbacks and notification URLs on private, loopback and link-local networks. */
+        /**
+         * Allow private, loopback, link-local, CGNAT, IPv6 unique-local and special-purpose addresses.
+         * Unspecified, multicast and broadcast addresses stay refused. On in the dev and test profiles only.
+         */
         @WithDefault("false")
         boolean allowPrivateNetworks();
 
-        /** CIDR blocks reachable even though they are not public, e.g. {@code 10.1.0.0/16}. */
+        /** Comma-separated CIDR blocks reachable even though they are not public, e.g. {@code 10.1.0.0/16,fd00:1::/64}. */
         Optional<List<String>> allowCidrs();
 
-        /** Ports outbound URLs may use; empty means any. */
+        /** Comma-separated ports outbound URLs may use; unset means any. */
         Optional<List<Integer>> allowedPorts();
+
+        /** Threads resolving host names (the system resolver blocks); bounds how many lookups run at once. */
+        @WithDefault("16")
+        int resolverThreads();
     }
 }
