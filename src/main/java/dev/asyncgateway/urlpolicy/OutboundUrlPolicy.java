@@ -8,6 +8,7 @@ import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
 import inet.ipaddr.ipv4.IPv4Address;
 import inet.ipaddr.ipv6.IPv6Address;
+import io.quarkus.runtime.Startup;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -25,6 +26,7 @@ import java.util.function.Predicate;
  * {@link #check} judges a URL as written (at submission and again before connecting) and
  * {@link #checkResolved} judges the addresses a name resolved to (see {@link SafeAddressResolver}).
  */
+@Startup // built at start-up: a malformed CIDR setting stops the gateway there, not at the first request
 @Singleton
 public class OutboundUrlPolicy {
 
