@@ -38,6 +38,25 @@ public interface GatewayConfig {
         @WithDefault("86400")
         int maxTimeoutSec();
 
+        /**
+         * Largest request body the API accepts, in bytes; larger ones get a 413 in the API's error shape.
+         * {@code quarkus.http.limits.max-body-size} (20M) stays above it as the server's hard stop.
+         */
+        @WithDefault("16777216")
+        long requestMaxBytes();
+
+        /** Submissions (requests to {@code POST /jobs} or {@code /batchjobs}) per second and account, per instance. */
+        @WithDefault("50")
+        double submissionsPerSecond();
+
+        /** Submissions an account may make at once above the steady rate, per instance. */
+        @WithDefault("200")
+        int submissionBurst();
+
+        /** How long an {@code Idempotency-Key} is remembered: a retry within this window returns the original jobs. */
+        @WithDefault("24h")
+        Duration idempotencyKeyTtl();
+
         /** Most URLs in one {@code POST /batchjobs}. */
         @WithDefault("50000")
         int batchMaxUrls();
@@ -91,6 +110,13 @@ public interface GatewayConfig {
         /** Most jobs claimed by one statement. */
         @WithDefault("128")
         int claimBatchSize();
+
+        /**
+         * Most jobs of one account being fetched at once, across all instances (counted in the database).
+         * Claims also take accounts round-robin, so this only bounds what a single busy account may hold.
+         */
+        @WithDefault("512")
+        int accountMaxInFlight();
 
         /** How long a claimed job is reserved for this instance before another may take it. Renewed while a fetch runs. */
         @WithDefault("30s")
