@@ -5,6 +5,7 @@ import dev.asyncgateway.api.ClientError;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.job.HeaderRules;
 import dev.asyncgateway.job.JobRequestParser;
+import dev.asyncgateway.urlpolicy.OutboundUrlPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -36,6 +37,9 @@ public class WebhookSettingsParser {
 
     @Inject
     GatewayConfig config;
+
+    @Inject
+    JobRequestParser jobRequests;
 
     /**
      * @param forAccount account settings may clear the URL and carry a {@code notificationUrl}; a project's may not
@@ -86,7 +90,7 @@ public class WebhookSettingsParser {
         if (url.length() > config.jobs().urlMaxLength()) {
             throw ClientError.invalid("'" + field + "' is longer than " + config.jobs().urlMaxLength() + " characters", field);
         }
-        JobRequestParser.requireHttpUrl(url, field);
+        jobRequests.requireAllowedUrl(url, field, OutboundUrlPolicy.Use.CALLBACK);
         return url;
     }
 

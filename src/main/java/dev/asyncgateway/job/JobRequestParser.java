@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.asyncgateway.api.ClientError;
 import dev.asyncgateway.config.GatewayConfig;
+import dev.asyncgateway.urlpolicy.OutboundUrlPolicy;
+import dev.asyncgateway.urlpolicy.UrlPolicyViolation;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -36,6 +36,9 @@ public class JobRequestParser {
 
     @Inject
     ApiParamsParser apiParamsParser;
+
+    @Inject
+    OutboundUrlPolicy urlPolicy;
 
     public JobRequest parse(JsonNode root, boolean batch) {
         if (root == null || !root.isObject()) {
@@ -65,7 +68,7 @@ public class JobRequestParser {
         }
     }
 
-    private static List<String> urls(JsonNode node, GatewayConfig.Jobs limits) {
+    private List<String> urls(JsonNode node, GatewayConfig.Jobs limits) {
         if (node == null || node.isNull()) {
             throw ClientError.invalid("'urls' is required", "urls");
         }
@@ -85,7 +88,7 @@ public class JobRequestParser {
         return urls;
     }
 
-    private static String targetUrl(JsonNode node, String field, GatewayConfig.Jobs limits) {
+    private String targetUrl(JsonNode node, String field, GatewayConfig.Jobs limits) {
         if (node == null || node.isNull()) {
             throw ClientError.invalid("'" + field + "' is required", field);
         }
@@ -93,26 +96,17 @@ public class JobRequestParser {
         if (url.length() > limits.urlMaxLength()) {
             throw ClientError.invalid("'" + field + "' is longer than " + limits.urlMaxLength() + " characters", field);
         }
-        requireHttpUrl(url, field);
+        requireAllowedUrl(url, field, OutboundUrlPolicy.Use.TARGET);
         return url;
     }
 
-    /** An absolute http(s) URL with a host; the outbound address policy is checked separately. */
-    public static URI requireHttpUrl(String url, String field) {
-        URI uri;
+    /** An http(s) URL the outbound URL policy accepts as written; its resolved address is checked again at connect time. */
+    public void requireAllowedUrl(String url, String field, OutboundUrlPolicy.Use use) {
         try {
-            uri = new URI(url);
-        } catch (URISyntaxException e) {
-            throw ClientError.invalid("'" + field + "' is not a valid URL", field);
+            urlPolicy.check(url, use);
+        } catch (UrlPolicyViolation violation) {
+            throw ClientError.invalid("'" + field + "' " + violation.getMessage(), field);
         }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw ClientError.invalid("'" + field + "' must be an http or https URL", field);
-        }
-        if (uri.getHost() == null || uri.getHost().isEmpty()) {
-            throw ClientError.invalid("'" + field + "' must name a host", field);
-        }
-        return uri;
     }
 
     private static String method(JsonNode node) {
@@ -163,7 +157,7 @@ public class JobRequestParser {
         return body;
     }
 
-    private static String callbackUrl(JsonNode node) {
+    private String callbackUrl(JsonNode node) {
         if (node == null || node.isNull()) {
             return null;
         }
@@ -185,7 +179,7 @@ public class JobRequestParser {
             throw ClientError.invalid("'callback.url' is required", "callback.url");
         }
         String callbackUrl = text(url, "callback.url");
-        requireHttpUrl(callbackUrl, "callback.url");
+        requireAllowedUrl(callbackUrl, "callback.url", OutboundUrlPolicy.Use.CALLBACK);
         return callbackUrl;
     }
 

@@ -90,7 +90,7 @@ public class JobPoller {
         }
         int limit = Math.min(free, config.runner().claimBatchSize());
         UUID leaseToken = UUID.randomUUID();
-        store.claim(limit, config.runner().lease(), leaseToken).subscribe().with(
+        store.claim(limit, config.runner().lease(), leaseToken, config.runner().accountMaxInFlight()).subscribe().with(
                 jobs -> {
                     jobs.forEach(job -> start(job, leaseToken));
                     afterClaim(jobs.size() == limit);

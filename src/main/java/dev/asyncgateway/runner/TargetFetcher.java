@@ -2,6 +2,8 @@ package dev.asyncgateway.runner;
 
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.job.ApiParams;
+import dev.asyncgateway.urlpolicy.OutboundUrlPolicy;
+import dev.asyncgateway.urlpolicy.SafeAddressResolver;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.vertx.TypeArg;
@@ -31,7 +33,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Fetches a job's target over non-blocking HTTP: connect and attempt timeouts always set, the body
- * capped, redirects followed by hand (bounded, and each hop visible to the URL policy).
+ * capped, redirects followed by hand (bounded, and each hop checked by the URL policy at connect time).
  */
 @ApplicationScoped
 public class TargetFetcher {
@@ -46,6 +48,9 @@ public class TargetFetcher {
 
     @Inject
     FetchFailures failures;
+
+    @Inject
+    SafeAddressResolver resolver;
 
     private WebClient client;
     private BodyCodec<Buffer> cappedBody;
@@ -96,13 +101,16 @@ public class TargetFetcher {
         });
     }
 
+    /** Every hop is resolved and checked by the URL policy, and sent to exactly the address that was checked. */
     private Uni<HttpResponse<Buffer>> send(String method, String url, Map<String, String> headers, String body) {
-        HttpRequest<Buffer> request = client.requestAbs(HttpMethod.valueOf(method), url)
-                .idleTimeout(config.fetch().attemptTimeout().toMillis())
-                .as(cappedBody);
-        MultiMap requestHeaders = request.headers();
-        headers.forEach(requestHeaders::set);
-        return body == null ? request.send() : request.sendBuffer(Buffer.buffer(body));
+        return resolver.resolve(url, OutboundUrlPolicy.Use.TARGET).chain(address -> {
+            HttpRequest<Buffer> request = address.request(client, HttpMethod.valueOf(method))
+                    .idleTimeout(config.fetch().attemptTimeout().toMillis())
+                    .as(cappedBody);
+            MultiMap requestHeaders = request.headers();
+            headers.forEach(requestHeaders::set);
+            return body == null ? request.send() : request.sendBuffer(Buffer.buffer(body));
+        });
     }
 
     /** A response as a {@link FetchResult.Answer}: header names in lower case, multiple values kept. */
