@@ -5,6 +5,7 @@ import dev.asyncgateway.runner.CappedBodyCodec;
 import dev.asyncgateway.runner.FetchFailures;
 import dev.asyncgateway.runner.FetchResult;
 import dev.asyncgateway.runner.OutboundClientOptions;
+import dev.asyncgateway.runner.RequestDeadline;
 import dev.asyncgateway.runner.TargetFetcher;
 import dev.asyncgateway.urlpolicy.CheckedAddress;
 import dev.asyncgateway.urlpolicy.OutboundUrlPolicy;
@@ -52,17 +53,7 @@ public class DeliverySender {
         GatewayConfig.Callback callback = config.callback();
         WebClientOptions options = OutboundClientOptions.of(callback.timeout(), callback.concurrencyPerHost());
         client = WebClient.create(vertx, options);
-    }
-
-    /** Sent to the address the URL policy checked, never to a second DNS answer. */
-    private Uni<FetchResult> post(CheckedAddress address, DeliveryRequest delivery, long timeoutMs) {
-        HttpRequest<Buffer> request = address.request(client, HttpMethod.POST)
-                .connectTimeout(timeoutMs)
-                .idleTimeout(timeoutMs)
-                .as(CappedBodyCodec.truncating(config.callback().responseLogBytes()));
-        delivery.headers().forEach(request.headers()::set);
-        return request.sendBuffer(Buffer.buffer(delivery.body()))
-                .map(response -> TargetFetcher.answer(response, delivery.url()));
+        RequestDeadline.install(client, vertx, callback.timeout());
     }
 
     void close(@Observes ShutdownEvent event) {
@@ -78,5 +69,16 @@ public class DeliverySender {
                 .ifNoItem().after(config.callback().timeout())
                 .failWith(() -> new TimeoutException("no answer within " + timeoutMs + " ms"))
                 .onFailure().recoverWithItem(failures::classify);
+    }
+
+    /** Sent to the address the URL policy checked, never to a second DNS answer. */
+    private Uni<FetchResult> post(CheckedAddress address, DeliveryRequest delivery, long timeoutMs) {
+        HttpRequest<Buffer> request = address.request(client, HttpMethod.POST)
+                .connectTimeout(timeoutMs)
+                .idleTimeout(timeoutMs)
+                .as(CappedBodyCodec.truncating(config.callback().responseLogBytes()));
+        delivery.headers().forEach(request.headers()::set);
+        return request.sendBuffer(Buffer.buffer(delivery.body()))
+                .map(response -> TargetFetcher.answer(response, delivery.url()));
     }
 }

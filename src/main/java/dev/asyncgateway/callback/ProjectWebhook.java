@@ -22,13 +22,17 @@ public class ProjectWebhook {
     public UUID accountId;
 
     @Id
+    @Column(columnDefinition = "text")
     public String project;
 
+    @Column(columnDefinition = "text")
     public String url;
 
     /** JSON array of {@code {"key","value"}} headers, or null. */
+    @Column(columnDefinition = "text")
     public String headers;
 
+    @Column(columnDefinition = "text")
     public String encoding;
 
     @Column(name = "updated_at")

@@ -3,9 +3,9 @@ package dev.asyncgateway.callback;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.asyncgateway.api.ClientError;
 import dev.asyncgateway.config.GatewayConfig;
-import dev.asyncgateway.urlpolicy.OutboundUrlPolicy;
 import dev.asyncgateway.job.HeaderRules;
 import dev.asyncgateway.job.JobRequestParser;
+import dev.asyncgateway.urlpolicy.OutboundUrlPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 

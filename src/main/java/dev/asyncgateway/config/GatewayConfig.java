@@ -33,6 +33,8 @@ public interface GatewayConfig {
 
     UrlPolicy urlPolicy();
 
+    Database database();
+
     interface Jobs {
         /** Largest {@code timeoutSec} a job may ask for; also the default. ScraperAPI's window is 24 h. */
         @WithDefault("86400")
@@ -239,5 +241,15 @@ public interface GatewayConfig {
         /** Threads resolving host names (the system resolver blocks); bounds how many lookups run at once. */
         @WithDefault("16")
         int resolverThreads();
+    }
+
+    interface Database {
+        /** How long to wait for PostgreSQL to accept a new connection; bounds a request's wait when the database host is unreachable. */
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        /** How long a statement waits for a free pooled connection before the request gets a 503. */
+        @WithDefault("10s")
+        Duration acquireTimeout();
     }
 }

@@ -10,9 +10,9 @@ import io.vertx.ext.web.codec.BodyCodec;
 import io.vertx.ext.web.codec.spi.BodyStream;
 
 /**
- * Buffers a response body up to a limit. Past the limit the result fails at once, which makes the
- * web client drop the connection: an endless or huge body costs at most the limit in memory. In
- * truncating mode (for logs of a receiver's answer) the body is cut at the limit instead.
+ * Buffers a response body up to a limit. Past the limit the result and the write fail at once, which
+ * makes the web client drop the connection: an endless or huge body costs at most the limit in memory.
+ * In truncating mode (for logs of a receiver's answer) the body is cut at the limit instead.
  */
 public final class CappedBodyCodec implements BodyCodec<Buffer> {
 
@@ -68,19 +68,20 @@ public final class CappedBodyCodec implements BodyCodec<Buffer> {
 
         @Override
         public Future<Void> write(Buffer data) {
-            if (result.future().isComplete()) {
+            if (body.length() + data.length() <= maxBytes) {
+                body.appendBuffer(data);
                 return Future.succeededFuture();
             }
-            if (body.length() + data.length() > maxBytes) {
-                if (truncate) {
-                    body.appendBuffer(data, 0, maxBytes - body.length());
-                } else {
-                    result.tryFail(new BodyTooLargeException(maxBytes));
-                }
-            } else {
-                body.appendBuffer(data);
+            if (truncate) {
+                // The rest is read and dropped until the answer ends or the request deadline cuts it off.
+                body.appendBuffer(data, 0, maxBytes - body.length());
+                return Future.succeededFuture();
             }
-            return Future.succeededFuture();
+            BodyTooLargeException tooLarge = new BodyTooLargeException(maxBytes);
+            result.tryFail(tooLarge);
+            // A failed write ends the pipe from the response, and the web client then resets the
+            // request: without it an endless body would keep the connection busy forever.
+            return Future.failedFuture(tooLarge);
         }
 
         @Override

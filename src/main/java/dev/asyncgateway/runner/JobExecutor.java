@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
@@ -41,11 +42,12 @@ public class JobExecutor {
     GatewayConfig config;
 
     public Uni<Void> run(JobRow job, UUID leaseToken) {
-        if (!job.deadlineAt().isAfter(OffsetDateTime.now())) {
+        Duration timeLeft = Duration.between(OffsetDateTime.now(), job.deadlineAt());
+        if (timeLeft.isNegative() || timeLeft.isZero()) {
             return completion.record(JobOutcome.failed(job.id(), leaseToken, TIMED_OUT));
         }
         TargetRequest target = targetRequests.of(job);
-        return fetcher.fetch(target)
+        return fetcher.fetch(target, timeLeft)
                 .map(result -> decide(job, leaseToken, target, result))
                 .chain(outcome -> completion.record(outcome).invoke(() -> {
                     if (outcome.retryDelay() != null && outcome.retryDelay().compareTo(config.runner().pollInterval()) < 0) {

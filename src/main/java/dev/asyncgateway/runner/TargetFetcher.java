@@ -22,12 +22,14 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Fetches a job's target over non-blocking HTTP: connect and attempt timeouts always set, the body
@@ -59,6 +61,7 @@ public class TargetFetcher {
         WebClientOptions options = OutboundClientOptions.of(fetch.connectTimeout(), fetch.poolSizePerHost())
                 .setTryUseCompression(true);
         client = WebClient.create(vertx, options);
+        RequestDeadline.install(client, vertx, fetch.attemptTimeout());
         cappedBody = BodyCodec.newInstance(new CappedBodyCodec(fetch.maxBodyBytes()),
                 new TypeArg<>(core -> Buffer.newInstance((io.vertx.core.buffer.Buffer) core), Buffer::getDelegate));
     }
@@ -67,12 +70,15 @@ public class TargetFetcher {
         client.close();
     }
 
-    /** One attempt: the target's final answer (after redirects when asked), or the reason there was none. */
-    public Uni<FetchResult> fetch(TargetRequest target) {
-        long attemptTimeoutMs = config.fetch().attemptTimeout().toMillis();
+    /**
+     * One attempt: the target's final answer (after redirects when asked), or the reason there was none.
+     * It takes at most the attempt timeout, and never longer than {@code timeLeft}, the job's remaining time.
+     */
+    public Uni<FetchResult> fetch(TargetRequest target, Duration timeLeft) {
+        Duration limit = timeLeft.compareTo(config.fetch().attemptTimeout()) < 0 ? timeLeft : config.fetch().attemptTimeout();
         return follow(target.method(), target.url(), target.headers(), target.body(), target.params(), 0)
-                .ifNoItem().after(config.fetch().attemptTimeout())
-                .failWith(() -> new java.util.concurrent.TimeoutException("no answer within " + attemptTimeoutMs + " ms"))
+                .ifNoItem().after(limit)
+                .failWith(() -> new TimeoutException("no answer within " + limit.toMillis() + " ms"))
                 .onFailure().recoverWithItem(failures::classify);
     }
 

@@ -2,6 +2,7 @@ package dev.asyncgateway.callback;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.asyncgateway.testsupport.Api;
 import dev.asyncgateway.testsupport.TargetServer;
 import dev.asyncgateway.testsupport.WebhookReceiver;
 import dev.asyncgateway.testsupport.WebhookReceiver.Received;
@@ -67,6 +68,25 @@ class BatchFinishedTest {
                 .body("counts.failed", equalTo(1)).body("statusUrl", equalTo(data.get("statusUrl").asText()));
         assertEquals(1, Webhooks.count("select count(*) from delivery where kind = 'batch-finished' and account_id = ?::uuid",
                 account.id()), "announced exactly once");
+    }
+
+    @Test
+    void batchWhoseAnnouncementACrashPreventedIsAnnouncedByTheSweep() throws Exception {
+        TestAccount account = Webhooks.newAccount();
+        String notifications = WebhookReceiver.newPath();
+        Webhooks.putAccountWebhook(account.apiKey(), Map.of("notificationUrl", receiver.url(notifications)));
+        String jobId = Webhooks.submitJob(account.apiKey(), Map.of());
+        await().atMost(Duration.ofSeconds(10)).until(() -> "finished".equals(Api.status(jobId)));
+        // The state an instance leaves when it dies between ending a batch's last job and checking the batch.
+        UUID batchId = UUID.randomUUID();
+        Webhooks.execute("insert into batch (id, account_id, size) values (?, ?::uuid, 1)", batchId, account.id());
+        Webhooks.execute("update job set batch_id = ? where id = ?::uuid", batchId, jobId);
+
+        JsonNode event = JSON.readTree(receiver.awaitRequests(notifications, 1).get(0).body());
+
+        assertEquals("batch-finished", event.get("eventType").asText());
+        assertEquals(batchId.toString(), event.get("eventData").get("batchId").asText());
+        assertEquals(1, event.get("eventData").get("counts").get("finished").asInt());
     }
 
     @Test
