@@ -16,7 +16,8 @@ import java.time.OffsetDateTime;
 /**
  * Makes one attempt of a claimed delivery: build the request, send it, decide what the answer means,
  * record that. Any 2xx delivers; a 410 Gone stops at once; anything else (other statuses, redirects,
- * timeouts, refused or dropped connections) is retried while attempts remain.
+ * timeouts, refused or dropped connections) is retried while attempts remain. A receiver the URL policy
+ * refuses fails at once, with error kind {@code blocked_by_url_policy}.
  */
 @ApplicationScoped
 public class DeliveryExecutor {
@@ -75,9 +76,11 @@ public class DeliveryExecutor {
                     schedule.delayAfter(delivery.attempt(), answer.headers().get("retry-after")));
         }
         FetchResult.Failure failure = (FetchResult.Failure) result;
+        // A receiver refused by the URL policy stays refused: like a 410, retrying would only spend attempts.
+        Next next = failure.retryable() ? Next.RETRY : Next.FAILED;
         return new DeliveryOutcome(delivery.id(), delivery.leaseToken(), delivery.attempt(), startedAt, durationMs,
-                null, failure.kind(), failure.kind() + ": " + failure.message(), null, Next.RETRY,
-                schedule.delayAfter(delivery.attempt(), null));
+                null, failure.kind(), failure.kind() + ": " + failure.message(), null, next,
+                next == Next.RETRY ? schedule.delayAfter(delivery.attempt(), null) : null);
     }
 
     private static void log(ClaimedDelivery delivery, DeliveryRequest request, DeliveryOutcome outcome) {

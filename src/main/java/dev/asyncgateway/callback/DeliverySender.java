@@ -7,8 +7,12 @@ import dev.asyncgateway.runner.FetchResult;
 import dev.asyncgateway.runner.OutboundClientOptions;
 import dev.asyncgateway.runner.RequestDeadline;
 import dev.asyncgateway.runner.TargetFetcher;
+import dev.asyncgateway.urlpolicy.CheckedAddress;
+import dev.asyncgateway.urlpolicy.OutboundUrlPolicy;
+import dev.asyncgateway.urlpolicy.SafeAddressResolver;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
@@ -39,6 +43,9 @@ public class DeliverySender {
     @Inject
     FetchFailures failures;
 
+    @Inject
+    SafeAddressResolver resolver;
+
     private WebClient client;
 
     @PostConstruct
@@ -56,16 +63,22 @@ public class DeliverySender {
     /** The receiver's answer (status, headers, start of the body), or why there was none. */
     public Uni<FetchResult> send(DeliveryRequest delivery) {
         long timeoutMs = config.callback().timeout().toMillis();
-        HttpRequest<Buffer> request = client.postAbs(delivery.url())
+        return resolver.resolve(delivery.url(), OutboundUrlPolicy.Use.CALLBACK)
+                .chain(address -> post(address, delivery, timeoutMs))
+                // The idle timeout alone would let a receiver that trickles bytes hold an attempt forever.
+                .ifNoItem().after(config.callback().timeout())
+                .failWith(() -> new TimeoutException("no answer within " + timeoutMs + " ms"))
+                .onFailure().recoverWithItem(failures::classify);
+    }
+
+    /** Sent to the address the URL policy checked, never to a second DNS answer. */
+    private Uni<FetchResult> post(CheckedAddress address, DeliveryRequest delivery, long timeoutMs) {
+        HttpRequest<Buffer> request = address.request(client, HttpMethod.POST)
                 .connectTimeout(timeoutMs)
                 .idleTimeout(timeoutMs)
                 .as(CappedBodyCodec.truncating(config.callback().responseLogBytes()));
         delivery.headers().forEach(request.headers()::set);
         return request.sendBuffer(Buffer.buffer(delivery.body()))
-                .map(response -> TargetFetcher.answer(response, delivery.url()))
-                // The idle timeout alone would let a receiver that trickles bytes hold an attempt forever.
-                .ifNoItem().after(config.callback().timeout())
-                .failWith(() -> new TimeoutException("no answer within " + timeoutMs + " ms"))
-                .onFailure().recoverWithItem(failures::classify);
+                .map(response -> TargetFetcher.answer(response, delivery.url()));
     }
 }

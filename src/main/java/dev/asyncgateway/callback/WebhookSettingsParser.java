@@ -39,7 +39,7 @@ public class WebhookSettingsParser {
     GatewayConfig config;
 
     @Inject
-    JobRequestParser jobRequests;
+    OutboundUrlPolicy urlPolicy;
 
     /**
      * @param forAccount account settings may clear the URL and carry a {@code notificationUrl}; a project's may not
@@ -90,7 +90,7 @@ public class WebhookSettingsParser {
         if (url.length() > config.jobs().urlMaxLength()) {
             throw ClientError.invalid("'" + field + "' is longer than " + config.jobs().urlMaxLength() + " characters", field);
         }
-        jobRequests.requireAllowedUrl(url, field, OutboundUrlPolicy.Use.CALLBACK);
+        urlPolicy.requireAllowed(url, OutboundUrlPolicy.Use.CALLBACK, field);
         return url;
     }
 

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.asyncgateway.api.ClientError;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.urlpolicy.OutboundUrlPolicy;
-import dev.asyncgateway.urlpolicy.UrlPolicyViolation;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -96,17 +95,8 @@ public class JobRequestParser {
         if (url.length() > limits.urlMaxLength()) {
             throw ClientError.invalid("'" + field + "' is longer than " + limits.urlMaxLength() + " characters", field);
         }
-        requireAllowedUrl(url, field, OutboundUrlPolicy.Use.TARGET);
+        urlPolicy.requireAllowed(url, OutboundUrlPolicy.Use.TARGET, field);
         return url;
-    }
-
-    /** An http(s) URL the outbound URL policy accepts as written; its resolved address is checked again at connect time. */
-    public void requireAllowedUrl(String url, String field, OutboundUrlPolicy.Use use) {
-        try {
-            urlPolicy.check(url, use);
-        } catch (UrlPolicyViolation violation) {
-            throw ClientError.invalid("'" + field + "' " + violation.getMessage(), field);
-        }
     }
 
     private static String method(JsonNode node) {
@@ -179,7 +169,7 @@ public class JobRequestParser {
             throw ClientError.invalid("'callback.url' is required", "callback.url");
         }
         String callbackUrl = text(url, "callback.url");
-        requireAllowedUrl(callbackUrl, "callback.url", OutboundUrlPolicy.Use.CALLBACK);
+        urlPolicy.requireAllowed(callbackUrl, OutboundUrlPolicy.Use.CALLBACK, "callback.url");
         return callbackUrl;
     }
 

@@ -9,8 +9,6 @@ import io.vertx.mutiny.ext.web.client.WebClient;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 
 /**
  * An outbound URL together with the address the policy approved for it. Requests built here connect
@@ -27,17 +25,6 @@ public record CheckedAddress(OutboundUrl url, InetAddress address) {
                 .setURI(url.pathAndQuery());
         SocketAddress server = SocketAddress.newInstance(
                 io.vertx.core.net.SocketAddress.inetSocketAddress(new InetSocketAddress(address, url.port())));
-        HttpRequest<Buffer> request = client.request(method, server, options);
-        if (url.userInfo() != null) {
-            int colon = url.userInfo().indexOf(':');
-            String user = colon < 0 ? url.userInfo() : url.userInfo().substring(0, colon);
-            String password = colon < 0 ? "" : url.userInfo().substring(colon + 1);
-            request.basicAuthentication(decode(user), decode(password));
-        }
-        return request;
-    }
-
-    private static String decode(String percentEncoded) {
-        return URLDecoder.decode(percentEncoded.replace("+", "%2B"), StandardCharsets.UTF_8);
+        return client.request(method, server, options);
     }
 }

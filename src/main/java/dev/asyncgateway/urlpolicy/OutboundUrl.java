@@ -8,9 +8,7 @@ import inet.ipaddr.IPAddress;
  *
  * @param host        the host as written, without IPv6 brackets; for the Host header and TLS SNI
  * @param literal     the address when the host is an IP address in any spelling, else null (a name, resolved at connect time)
- * @param userInfo    raw (percent-encoded) {@code user:password}, only ever present on callback URLs
  * @param pathAndQuery the request target: raw path (at least {@code /}) and query, without the fragment
  */
-public record OutboundUrl(String url, boolean ssl, String host, int port, IPAddress literal, String userInfo,
-                          String pathAndQuery) {
+public record OutboundUrl(String url, boolean ssl, String host, int port, IPAddress literal, String pathAndQuery) {
 }

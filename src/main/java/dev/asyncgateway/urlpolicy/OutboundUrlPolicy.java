@@ -1,5 +1,6 @@
 package dev.asyncgateway.urlpolicy;
 
+import dev.asyncgateway.api.ClientError;
 import dev.asyncgateway.config.GatewayConfig;
 import inet.ipaddr.AddressStringParameters;
 import inet.ipaddr.HostName;
@@ -99,8 +100,7 @@ public class OutboundUrlPolicy {
             throw new UrlPolicyViolation("must name a host");
         }
         int at = authority.lastIndexOf('@');
-        String userInfo = at < 0 ? null : authority.substring(0, at);
-        if (userInfo != null && use == Use.TARGET) {
+        if (at >= 0 && use == Use.TARGET) {
             throw new UrlPolicyViolation("must not contain credentials (user info); send them as headers instead");
         }
         HostName hostName = new HostName(authority.substring(at + 1), HOST_SYNTAX);
@@ -123,7 +123,20 @@ public class OutboundUrlPolicy {
         }
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         String pathAndQuery = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
-        return new OutboundUrl(url, ssl, host, port, literal, userInfo, pathAndQuery);
+        return new OutboundUrl(url, ssl, host, port, literal, pathAndQuery);
+    }
+
+    /**
+     * The submission-time check of a URL given in a request field (a job's target or callback, a webhook
+     * setting): a refused URL is a 400 that names the field and the reason. Its address is checked again
+     * when connecting.
+     */
+    public void requireAllowed(String url, Use use, String field) {
+        try {
+            check(url, use);
+        } catch (UrlPolicyViolation violation) {
+            throw ClientError.invalid("'" + field + "' " + violation.getMessage(), field);
+        }
     }
 
     /**

@@ -36,12 +36,16 @@ public final class Jobs {
                 + " + (select count(*) from idempotency_key where account_id = ?)", account, account, account);
     }
 
-    /** Stores a due job without the submission checks, as if it had been accepted under other settings. */
-    public static String insertDue(String apiKey, String url) {
+    /**
+     * Stores a due job without the submission checks, as if it had been accepted under other settings.
+     *
+     * @param callbackUrl null for none
+     */
+    public static String insertDue(String apiKey, String url, String callbackUrl) {
         UUID id = UUID.randomUUID();
-        execute("insert into job (id, account_id, status_url, url, deadline_at)"
-                + " values (?, ?, 'http://gateway.test/jobs/' || ?, ?, now() + interval '1 hour')",
-                id, accountId(apiKey), id.toString(), url);
+        execute("insert into job (id, account_id, status_url, url, callback_url, deadline_at)"
+                + " values (?, ?, 'http://gateway.test/jobs/' || ?, ?, ?, now() + interval '1 hour')",
+                id, accountId(apiKey), id.toString(), url, callbackUrl);
         return id.toString();
     }
 

@@ -38,6 +38,18 @@ class AllowCidrsUrlPolicyTest {
         assertEquals(0, Jobs.storedFor(key));
     }
 
+    /** A callback URL that got past submission (settings changed since) is refused when connecting: one failed attempt. */
+    @Test
+    void callbackToARefusedAddressFailsItsDeliveryAtOnce() {
+        String key = Api.newAccount();
+        String id = Jobs.insertDue(key, target.url("/ok"), target.url("/hook").replace("127.0.0.1", "127.0.0.2"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> "failed".equals(Api.job(id).extract().path("callback.status")));
+        Api.job(id).body("status", equalTo("finished")).body("callback.attempts", equalTo(1));
+        assertEquals(1, Jobs.count("select count(*) from delivery_attempt a join delivery d on d.id = a.delivery_id"
+                + " where d.job_id = ?::uuid and a.error_kind = ?", id, UrlPolicyViolation.FAIL_REASON));
+    }
+
     @Test
     void redirectToARefusedAddressFailsTheJobWithoutRetrying() {
         String key = Api.newAccount();

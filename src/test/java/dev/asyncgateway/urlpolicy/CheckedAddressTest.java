@@ -37,14 +37,13 @@ class CheckedAddressTest {
         int port = Integer.parseInt(target.url("").substring(target.url("").lastIndexOf(':') + 1));
         // A name no resolver knows: the request can only arrive if it is sent to the checked address.
         OutboundUrl url = new OutboundUrl("http://unresolvable.invalid:" + port + "/echo?x=1", false,
-                "unresolvable.invalid", port, null, "user:p%40ss", "/echo?x=1");
+                "unresolvable.invalid", port, null, "/echo?x=1");
         WebClient client = WebClient.create(VERTX);
 
         var answer = new CheckedAddress(url, InetAddress.getByName("127.0.0.1")).request(client, HttpMethod.GET)
                 .send().await().atMost(WAIT).bodyAsJsonObject();
 
         assertEquals("unresolvable.invalid:" + port, answer.getJsonObject("headers").getString("host"));
-        assertEquals("Basic dXNlcjpwQHNz", answer.getJsonObject("headers").getString("authorization"));
         client.close();
     }
 
@@ -60,7 +59,7 @@ class CheckedAddressTest {
                 })
                 .listen(0, "127.0.0.1").await().atMost(WAIT);
         int port = server.actualPort();
-        OutboundUrl url = new OutboundUrl("https://gateway.test:" + port + "/", true, "gateway.test", port, null, null, "/");
+        OutboundUrl url = new OutboundUrl("https://gateway.test:" + port + "/", true, "gateway.test", port, null, "/");
         WebClient client = WebClient.create(VERTX, new WebClientOptions()
                 .setTrustOptions(certificate).setVerifyHost(true));
 

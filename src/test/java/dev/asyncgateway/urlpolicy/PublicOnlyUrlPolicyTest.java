@@ -3,6 +3,7 @@ package dev.asyncgateway.urlpolicy;
 import dev.asyncgateway.testsupport.Api;
 import dev.asyncgateway.testsupport.Jobs;
 import dev.asyncgateway.testsupport.TargetServer;
+import dev.asyncgateway.testsupport.Webhooks;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import java.util.Map;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -62,6 +64,23 @@ class PublicOnlyUrlPolicyTest {
         assertEquals(0, Jobs.storedFor(key));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"url", "notificationUrl"})
+    void nonPublicAccountWebhookUrlsAreRefused(String field) {
+        String key = Api.newAccount();
+        Webhooks.as(key).body(Map.of(field, "http://169.254.169.254/hook")).put("/account/webhook").then()
+                .statusCode(400).body("field", equalTo(field)).body("error", containsString("a link-local address"));
+        Webhooks.as(key).get("/account/webhook").then().statusCode(200).body(field, nullValue());
+    }
+
+    @Test
+    void nonPublicProjectWebhookUrlIsRefused() {
+        String key = Api.newAccount();
+        Webhooks.as(key).body(Map.of("url", "http://[::1]:8080/hook")).put("/projects/shop/webhook").then()
+                .statusCode(400).body("field", equalTo("url")).body("error", containsString("a loopback address"));
+        Webhooks.as(key).get("/projects/shop/webhook").then().statusCode(404);
+    }
+
     /** The submit check is not the only one: a host refused when connecting fails the job there, unfetched. */
     @Test
     void jobForLocalhostThatGotPastSubmissionFailsWithoutBeingFetched() {
@@ -83,7 +102,7 @@ class PublicOnlyUrlPolicyTest {
         String key = Api.newAccount();
         String path = "/ok";
         int hitsBefore = target.hits(path);
-        String id = Jobs.insertDue(key, target.url(path).replace("127.0.0.1", host));
+        String id = Jobs.insertDue(key, target.url(path).replace("127.0.0.1", host), null);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> Api.status(id).equals("failed"));
 
