@@ -75,6 +75,7 @@ class DatabaseOutageIT {
                     accepted.add(answer.id());
                 }
             }
+            assertTrue(gateway.isAlive(), "the gateway rode out the outage without a restart");
             await("every accepted job to end").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                     .until(() -> database.number("select count(*) from job where status = 'running'") == 0);
             UUID[] ids = accepted.stream().map(UUID::fromString).toArray(UUID[]::new);

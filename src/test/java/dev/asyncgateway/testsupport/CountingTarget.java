@@ -53,11 +53,6 @@ public final class CountingTarget implements AutoCloseable {
         return count == null ? 0 : count.get();
     }
 
-    /** Most fetches of this key that were in progress at the same time. */
-    public int maxOverlap(String key) {
-        return maxOverlap.getOrDefault(key, 0);
-    }
-
     /** Largest overlap of any key: 1 when no job was ever fetched twice at once. */
     public int maxOverlapOfAnyKey() {
         return maxOverlap.values().stream().mapToInt(Integer::intValue).max().orElse(0);

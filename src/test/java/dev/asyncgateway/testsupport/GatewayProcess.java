@@ -20,7 +20,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The packaged gateway ({@code target/quarkus-app/quarkus-run.jar}) running as a child process, so a
- * test can kill it for real: {@link #kill()} sends SIGKILL, {@link #terminate} SIGTERM. It listens on
+ * test can kill it for real: {@link #kill()} sends SIGKILL. It listens on
  * an ephemeral port read back from its start-up log; its output goes to {@code target/gateway-processes/}.
  */
 public final class GatewayProcess implements AutoCloseable {
@@ -34,13 +34,11 @@ public final class GatewayProcess implements AutoCloseable {
 
     private final String name;
     private final Process process;
-    private final Path log;
     private final int port;
 
-    private GatewayProcess(String name, Process process, Path log, int port) {
+    private GatewayProcess(String name, Process process, int port) {
         this.name = name;
         this.process = process;
-        this.log = log;
         this.port = port;
     }
 
@@ -76,7 +74,7 @@ public final class GatewayProcess implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
             builder.environment().putAll(env);
             Process process = builder.start();
-            return new GatewayProcess(name, process, log, awaitPort(name, process, log));
+            return new GatewayProcess(name, process, awaitPort(name, process, log));
         } catch (IOException e) {
             throw new IllegalStateException("cannot start gateway process " + name, e);
         }
@@ -95,14 +93,6 @@ public final class GatewayProcess implements AutoCloseable {
             return port[0] > 0;
         });
         return port[0];
-    }
-
-    public String name() {
-        return name;
-    }
-
-    public String url(String path) {
-        return "http://127.0.0.1:" + port + path;
     }
 
     /** A request to this instance carrying JSON. */
@@ -125,22 +115,9 @@ public final class GatewayProcess implements AutoCloseable {
     /** SIGKILL: no shutdown hook runs, in-flight work is simply gone, as in a crash. */
     public void kill() {
         process.destroyForcibly();
-        waitForExit(Duration.ofSeconds(30));
-    }
-
-    /** SIGTERM, then waits for the process to exit on its own; returns how long that took. */
-    public Duration terminate(Duration patience) {
-        long start = System.nanoTime();
-        process.destroy();
-        waitForExit(patience);
-        return Duration.ofNanos(System.nanoTime() - start);
-    }
-
-    private void waitForExit(Duration patience) {
         try {
-            if (!process.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("gateway " + name + " did not exit within " + patience);
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("gateway " + name + " did not die within 30 s of SIGKILL");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -148,24 +125,10 @@ public final class GatewayProcess implements AutoCloseable {
         }
     }
 
-    /** Everything the process logged so far. */
-    public String log() {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     @Override
     public void close() {
         if (process.isAlive()) {
-            process.destroyForcibly();
-            try {
-                process.waitFor(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            kill();
         }
     }
 }

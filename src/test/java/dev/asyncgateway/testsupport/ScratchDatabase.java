@@ -37,7 +37,7 @@ public final class ScratchDatabase implements AutoCloseable {
         return "postgresql://" + hostPort + "/" + name;
     }
 
-    public Connection connect() throws SQLException {
+    private Connection connect() throws SQLException {
         return DriverManager.getConnection("jdbc:" + reactiveUrl(), "postgres", "");
     }
 
