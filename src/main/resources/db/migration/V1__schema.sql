@@ -31,6 +31,7 @@ create table job (
     account_id              uuid        not null references account (id) on delete cascade,
     batch_id                uuid,
     status                  text        not null default 'running',
+    status_url              text        not null,
     url                     text        not null,
     method                  text        not null default 'GET',
     headers                 text,

@@ -1,0 +1,84 @@
+package dev.asyncgateway.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.asyncgateway.api.ClientError;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Validates {@code apiParams}. Parameters that need a proxy pool or a browser are accepted only
+ * while they ask for nothing (false, empty, null), so a client never silently gets less than it asked for.
+ */
+@ApplicationScoped
+public class ApiParamsParser {
+
+    private static final Set<String> NEEDS_PROXY_OR_BROWSER = Set.of("render", "premium", "ultra_premium",
+            "country_code", "session_number", "wait_for_selector", "screenshot", "autoparse");
+
+    public ApiParams parse(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return ApiParams.DEFAULTS;
+        }
+        if (!node.isObject()) {
+            throw ClientError.invalid("'apiParams' must be an object", "apiParams");
+        }
+        boolean followRedirect = true;
+        boolean keepHeaders = false;
+        boolean retry404 = false;
+        String deviceType = null;
+        String outputFormat = null;
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> param = it.next();
+            String name = param.getKey();
+            JsonNode value = param.getValue();
+            String field = "apiParams." + name;
+            switch (name) {
+                case "follow_redirect" -> followRedirect = isNull(value) || Flags.bool(value, field);
+                case "keep_headers" -> keepHeaders = !isNull(value) && Flags.bool(value, field);
+                case "retry_404" -> retry404 = !isNull(value) && Flags.bool(value, field);
+                case "device_type" -> deviceType = oneOf(value, field, Set.of("desktop", "mobile"));
+                case "output_format" -> outputFormat = oneOf(value, field, Set.of("text", "markdown"));
+                default -> {
+                    if (!NEEDS_PROXY_OR_BROWSER.contains(name)) {
+                        throw ClientError.invalid("unknown apiParams parameter '" + name + "'", field);
+                    }
+                    if (asksForSomething(value)) {
+                        throw ClientError.invalid("'" + name + "' needs a proxy pool or a browser, which this gateway does not offer", field);
+                    }
+                }
+            }
+        }
+        return new ApiParams(followRedirect, keepHeaders, deviceType, retry404, outputFormat);
+    }
+
+    private static boolean isNull(JsonNode value) {
+        return value == null || value.isNull();
+    }
+
+    private static String oneOf(JsonNode value, String field, Set<String> allowed) {
+        if (isNull(value) || (value.isTextual() && value.asText().isEmpty())) {
+            return null;
+        }
+        if (!value.isTextual() || !allowed.contains(value.asText())) {
+            throw ClientError.invalid("'" + field + "' must be one of " + String.join(", ", new java.util.TreeSet<>(allowed)), field);
+        }
+        return value.asText();
+    }
+
+    private static boolean asksForSomething(JsonNode value) {
+        if (isNull(value)) {
+            return false;
+        }
+        if (value.isBoolean()) {
+            return value.booleanValue();
+        }
+        if (value.isTextual()) {
+            String text = value.asText().trim();
+            return !text.isEmpty() && !text.equalsIgnoreCase("false");
+        }
+        return true;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.asyncgateway.job;
+
+import dev.asyncgateway.account.AccountService;
+import dev.asyncgateway.config.GatewayConfig;
+import dev.asyncgateway.store.JobRow;
+import dev.asyncgateway.store.JobStore;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.util.UUID;
+
+/**
+ * Cancels a job that has not ended: it ends {@code failed} with {@code failReason:"cancelled"}.
+ * Cancelling an ended job changes nothing and answers its current state, so retries are harmless.
+ */
+@ApplicationScoped
+public class JobCancellationService {
+
+    private static final Logger LOG = Logger.getLogger(JobCancellationService.class);
+
+    @Inject
+    AccountService accounts;
+
+    @Inject
+    JobQueryService queries;
+
+    @Inject
+    JobStore store;
+
+    @Inject
+    GatewayConfig config;
+
+    public Uni<JobRow> cancel(UUID jobId, String apiKey) {
+        return accounts.authenticate(apiKey)
+                .chain(accountId -> queries.getOwned(jobId, accountId)
+                        .chain(job -> job.isRunning() ? cancelRunning(job) : Uni.createFrom().item(job)));
+    }
+
+    private Uni<JobRow> cancelRunning(JobRow job) {
+        return store.cancel(job.id(), job.accountId(), config.callback().maxAttempts())
+                .invoke(changes -> changes.forEach(change ->
+                        LOG.infof("job %s failed: cancelled (callback queued: %s)", change.jobId(), change.callbackQueued())))
+                .chain(() -> queries.get(job.id()));
+    }
+}

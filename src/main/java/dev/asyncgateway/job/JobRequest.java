@@ -1,0 +1,23 @@
+package dev.asyncgateway.job;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A validated submission: everything a job needs, for one URL ({@code POST /jobs}) or many
+ * ({@code POST /batchjobs}).
+ *
+ * @param meta raw JSON of the client's {@code meta} object, stored and returned unchanged; null when absent
+ */
+public record JobRequest(
+        List<String> urls,
+        String method,
+        Map<String, String> headers,
+        String body,
+        ApiParams apiParams,
+        String callbackUrl,
+        String project,
+        boolean expectUnsuccessReport,
+        int timeoutSec,
+        String meta) {
+}

@@ -1,0 +1,253 @@
+package dev.asyncgateway.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.asyncgateway.api.ClientError;
+import dev.asyncgateway.config.GatewayConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a submission body into a {@link JobRequest}, or rejects it with a 400/413 naming the field.
+ * Field names and spellings follow ScraperAPI's async API so its clients work unchanged.
+ */
+@ApplicationScoped
+public class JobRequestParser {
+
+    private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD");
+    private static final Set<String> COMMON_FIELDS = Set.of("apiKey", "method", "headers", "body", "apiParams",
+            "callback", "expectUnsuccessReport", "expectsUnsuccessReport", "timeoutSec", "meta", "project");
+    private static final Pattern PROJECT_NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+
+    @Inject
+    GatewayConfig config;
+
+    @Inject
+    ApiParamsParser apiParamsParser;
+
+    public JobRequest parse(JsonNode root, boolean batch) {
+        if (root == null || !root.isObject()) {
+            throw ClientError.invalid("the request body must be a JSON object", null);
+        }
+        rejectUnknownFields((ObjectNode) root, batch ? "urls" : "url");
+        GatewayConfig.Jobs limits = config.jobs();
+        return new JobRequest(
+                batch ? urls(root.get("urls"), limits) : List.of(targetUrl(root.get("url"), "url", limits)),
+                method(root.get("method")),
+                headers(root.get("headers"), limits),
+                body(root.get("body"), limits),
+                apiParamsParser.parse(root.get("apiParams")),
+                callbackUrl(root.get("callback")),
+                project(root.get("project")),
+                expectUnsuccessReport(root),
+                timeoutSec(root.get("timeoutSec"), limits),
+                meta(root.get("meta"), limits));
+    }
+
+    private static void rejectUnknownFields(ObjectNode root, String urlField) {
+        for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!name.equals(urlField) && !COMMON_FIELDS.contains(name)) {
+                throw ClientError.invalid("unknown field '" + name + "'", name);
+            }
+        }
+    }
+
+    private static List<String> urls(JsonNode node, GatewayConfig.Jobs limits) {
+        if (node == null || node.isNull()) {
+            throw ClientError.invalid("'urls' is required", "urls");
+        }
+        if (!node.isArray()) {
+            throw ClientError.invalid("'urls' must be an array of URLs", "urls");
+        }
+        if (node.isEmpty()) {
+            throw ClientError.invalid("'urls' must not be empty", "urls");
+        }
+        if (node.size() > limits.batchMaxUrls()) {
+            throw ClientError.invalid("'urls' holds more than " + limits.batchMaxUrls() + " URLs", "urls");
+        }
+        List<String> urls = new ArrayList<>(node.size());
+        for (int i = 0; i < node.size(); i++) {
+            urls.add(targetUrl(node.get(i), "urls[" + i + "]", limits));
+        }
+        return urls;
+    }
+
+    private static String targetUrl(JsonNode node, String field, GatewayConfig.Jobs limits) {
+        if (node == null || node.isNull()) {
+            throw ClientError.invalid("'" + field + "' is required", field);
+        }
+        String url = text(node, field);
+        if (url.length() > limits.urlMaxLength()) {
+            throw ClientError.invalid("'" + field + "' is longer than " + limits.urlMaxLength() + " characters", field);
+        }
+        requireHttpUrl(url, field);
+        return url;
+    }
+
+    /** An absolute http(s) URL with a host; the outbound address policy is checked separately. */
+    static URI requireHttpUrl(String url, String field) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw ClientError.invalid("'" + field + "' is not a valid URL", field);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw ClientError.invalid("'" + field + "' must be an http or https URL", field);
+        }
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+            throw ClientError.invalid("'" + field + "' must name a host", field);
+        }
+        return uri;
+    }
+
+    private static String method(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return "GET";
+        }
+        String method = text(node, "method").toUpperCase(Locale.ROOT);
+        if (!METHODS.contains(method)) {
+            throw ClientError.invalid("'method' must be one of " + String.join(", ", new java.util.TreeSet<>(METHODS)), "method");
+        }
+        return method;
+    }
+
+    private static Map<String, String> headers(JsonNode node, GatewayConfig.Jobs limits) {
+        if (node == null || node.isNull()) {
+            return Map.of();
+        }
+        if (!node.isObject()) {
+            throw ClientError.invalid("'headers' must be an object of strings", "headers");
+        }
+        if (node.size() > limits.headersMaxCount()) {
+            throw ClientError.invalid("'headers' has more than " + limits.headersMaxCount() + " entries", "headers");
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        int bytes = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            String field = "headers." + entry.getKey();
+            String value = text(entry.getValue(), field);
+            HeaderRules.requireSafe(entry.getKey(), value, field);
+            bytes += entry.getKey().length() + value.length();
+            headers.put(entry.getKey(), value);
+        }
+        if (bytes > limits.headersMaxBytes()) {
+            throw ClientError.invalid("'headers' are larger than " + limits.headersMaxBytes() + " bytes", "headers");
+        }
+        return headers;
+    }
+
+    private static String body(JsonNode node, GatewayConfig.Jobs limits) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        String body = text(node, "body");
+        if (body.getBytes(StandardCharsets.UTF_8).length > limits.bodyMaxBytes()) {
+            throw ClientError.tooLarge("'body' is larger than " + limits.bodyMaxBytes() + " bytes", "body");
+        }
+        return body;
+    }
+
+    private static String callbackUrl(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw ClientError.invalid("'callback' must be an object like {\"type\":\"webhook\",\"url\":\"...\"}", "callback");
+        }
+        JsonNode type = node.get("type");
+        if (type != null && !type.isNull() && !"webhook".equals(text(type, "callback.type"))) {
+            throw ClientError.invalid("'callback.type' must be \"webhook\"", "callback.type");
+        }
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!name.equals("type") && !name.equals("url")) {
+                throw ClientError.invalid("unknown field 'callback." + name + "'", "callback." + name);
+            }
+        }
+        JsonNode url = node.get("url");
+        if (url == null || url.isNull()) {
+            throw ClientError.invalid("'callback.url' is required", "callback.url");
+        }
+        String callbackUrl = text(url, "callback.url");
+        requireHttpUrl(callbackUrl, "callback.url");
+        return callbackUrl;
+    }
+
+    private static String project(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        String project = text(node, "project");
+        if (!PROJECT_NAME.matcher(project).matches()) {
+            throw ClientError.invalid("'project' must be 1 to 100 letters, digits, '.', '_' or '-'", "project");
+        }
+        return project;
+    }
+
+    private static boolean expectUnsuccessReport(JsonNode root) {
+        boolean expect = false;
+        for (String field : List.of("expectUnsuccessReport", "expectsUnsuccessReport")) {
+            JsonNode node = root.get(field);
+            if (node != null && !node.isNull()) {
+                expect |= Flags.bool(node, field);
+            }
+        }
+        return expect;
+    }
+
+    private static int timeoutSec(JsonNode node, GatewayConfig.Jobs limits) {
+        int max = limits.maxTimeoutSec();
+        if (node == null || node.isNull()) {
+            return max;
+        }
+        long seconds;
+        if (node.isIntegralNumber() && node.canConvertToLong()) {
+            seconds = node.asLong();
+        } else if (node.isTextual() && node.asText().trim().matches("-?\\d{1,18}")) {
+            seconds = Long.parseLong(node.asText().trim());
+        } else {
+            throw ClientError.invalid("'timeoutSec' must be a whole number of seconds", "timeoutSec");
+        }
+        if (seconds < 1 || seconds > max) {
+            throw ClientError.invalid("'timeoutSec' must be between 1 and " + max, "timeoutSec");
+        }
+        return (int) seconds;
+    }
+
+    private static String meta(JsonNode node, GatewayConfig.Jobs limits) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw ClientError.invalid("'meta' must be a JSON object", "meta");
+        }
+        String meta = node.toString();
+        if (meta.getBytes(StandardCharsets.UTF_8).length > limits.metaMaxBytes()) {
+            throw ClientError.tooLarge("'meta' is larger than " + limits.metaMaxBytes() + " bytes", "meta");
+        }
+        return meta;
+    }
+
+    static String text(JsonNode node, String field) {
+        if (!node.isTextual()) {
+            throw ClientError.invalid("'" + field + "' must be a string", field);
+        }
+        return node.asText();
+    }
+}

@@ -1,0 +1,98 @@
+package dev.asyncgateway.runner;
+
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.codec.BodyCodec;
+import io.vertx.ext.web.codec.spi.BodyStream;
+
+/**
+ * Buffers a response body up to a limit. Past the limit the result fails at once, which makes the
+ * web client drop the connection: an endless or huge body costs at most the limit in memory.
+ */
+final class CappedBodyCodec implements BodyCodec<Buffer> {
+
+    private final int maxBytes;
+
+    CappedBodyCodec(int maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+
+    /** Raised when a body grows past its limit. */
+    static final class BodyTooLargeException extends RuntimeException {
+        BodyTooLargeException(int maxBytes) {
+            super("response body larger than " + maxBytes + " bytes", null, false, false);
+        }
+    }
+
+    @Override
+    public void create(Handler<AsyncResult<BodyStream<Buffer>>> handler) {
+        handler.handle(Future.succeededFuture(new Stream()));
+    }
+
+    private final class Stream implements BodyStream<Buffer> {
+        private final Buffer body = Buffer.buffer();
+        private final Promise<Buffer> result = Promise.promise();
+
+        @Override
+        public Future<Buffer> result() {
+            return result.future();
+        }
+
+        @Override
+        public void handle(Throwable failure) {
+            result.tryFail(failure);
+        }
+
+        @Override
+        public io.vertx.core.streams.WriteStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
+            return this;
+        }
+
+        @Override
+        public Future<Void> write(Buffer data) {
+            if (result.future().isComplete()) {
+                return Future.succeededFuture();
+            }
+            if (body.length() + data.length() > maxBytes) {
+                result.tryFail(new BodyTooLargeException(maxBytes));
+            } else {
+                body.appendBuffer(data);
+            }
+            return Future.succeededFuture();
+        }
+
+        @Override
+        public void write(Buffer data, Handler<AsyncResult<Void>> handler) {
+            write(data).onComplete(handler);
+        }
+
+        @Override
+        public Future<Void> end() {
+            result.tryComplete(body);
+            return Future.succeededFuture();
+        }
+
+        @Override
+        public void end(Handler<AsyncResult<Void>> handler) {
+            end().onComplete(handler);
+        }
+
+        @Override
+        public io.vertx.core.streams.WriteStream<Buffer> setWriteQueueMaxSize(int maxSize) {
+            return this;
+        }
+
+        @Override
+        public boolean writeQueueFull() {
+            return false;
+        }
+
+        @Override
+        public io.vertx.core.streams.WriteStream<Buffer> drainHandler(Handler<Void> handler) {
+            return this;
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.asyncgateway.runner;
+
+import dev.asyncgateway.store.JobOutcome;
+import dev.asyncgateway.store.JobRow;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/** Runs one claimed job once: fetch its target, decide finished / failed / retry, record that. */
+@ApplicationScoped
+public class JobExecutor {
+
+    private static final Logger LOG = Logger.getLogger(JobExecutor.class);
+
+    static final String TIMED_OUT = "failed_due_to_timeout";
+
+    @Inject
+    TargetRequests targetRequests;
+
+    @Inject
+    TargetFetcher fetcher;
+
+    @Inject
+    RetryPolicy retryPolicy;
+
+    @Inject
+    ResponseRenderer renderer;
+
+    @Inject
+    JobCompletion completion;
+
+    public Uni<Void> run(JobRow job, UUID leaseToken) {
+        if (!job.deadlineAt().isAfter(OffsetDateTime.now())) {
+            return completion.record(JobOutcome.failed(job.id(), leaseToken, TIMED_OUT));
+        }
+        TargetRequest target = targetRequests.of(job);
+        return fetcher.fetch(target)
+                .map(result -> decide(job, leaseToken, target, result))
+                .chain(completion::record);
+    }
+
+    private JobOutcome decide(JobRow job, UUID leaseToken, TargetRequest target, FetchResult result) {
+        if (result instanceof FetchResult.Answer answer) {
+            if (retryPolicy.isRetryable(answer.statusCode(), target.params().retry404())) {
+                return JobOutcome.retry(job.id(), leaseToken,
+                        retryPolicy.delayAfter(job.attempts(), answer.headers().get("retry-after")));
+            }
+            return JobOutcome.finished(job.id(), leaseToken, renderer.render(answer, target.params()));
+        }
+        FetchResult.Failure failure = (FetchResult.Failure) result;
+        LOG.debugf("job %s attempt %d: %s (%s)", job.id(), job.attempts(), failure.kind(), failure.message());
+        if (failure.retryable()) {
+            return JobOutcome.retry(job.id(), leaseToken, retryPolicy.delayAfter(job.attempts(), null));
+        }
+        return JobOutcome.failed(job.id(), leaseToken, failure.kind());
+    }
+}

@@ -1,0 +1,9 @@
+package dev.asyncgateway.runner;
+
+import dev.asyncgateway.job.ApiParams;
+
+import java.util.Map;
+
+/** Exactly what is sent to a job's target, headers already chosen according to {@code keep_headers}. */
+public record TargetRequest(String method, String url, Map<String, String> headers, String body, ApiParams params) {
+}

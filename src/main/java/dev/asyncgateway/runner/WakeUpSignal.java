@@ -1,0 +1,132 @@
+package dev.asyncgateway.runner;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.pgclient.PgConnectOptions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Wakes workers the moment there is work, instead of busy polling: the local worker at once, other
+ * instances through PostgreSQL NOTIFY. At most one NOTIFY per channel is in flight; signals arriving
+ * meanwhile fold into one more, so a burst of submissions costs a couple of notifications, not one per row.
+ */
+@ApplicationScoped
+public class WakeUpSignal {
+
+    public static final String JOBS = "gateway_jobs_due";
+    public static final String DELIVERIES = "gateway_deliveries_due";
+
+    private static final Logger LOG = Logger.getLogger(WakeUpSignal.class);
+    private static final long RECONNECT_DELAY_MS = 1000;
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    Pool pool;
+
+    @ConfigProperty(name = "quarkus.datasource.reactive.url")
+    String databaseUrl;
+
+    @ConfigProperty(name = "quarkus.datasource.username")
+    Optional<String> username;
+
+    @ConfigProperty(name = "quarkus.datasource.password")
+    Optional<String> password;
+
+    private final Map<String, List<Runnable>> listeners = new ConcurrentHashMap<>();
+    private final Map<String, Notifier> notifiers = new ConcurrentHashMap<>();
+    private PgSubscriber subscriber;
+
+    public void jobsAdded() {
+        signal(JOBS);
+    }
+
+    public void deliveriesAdded() {
+        signal(DELIVERIES);
+    }
+
+    public void onSignal(String channel, Runnable listener) {
+        listeners.computeIfAbsent(channel, c -> new CopyOnWriteArrayList<>()).add(listener);
+    }
+
+    private void signal(String channel) {
+        wakeLocal(channel);
+        notifiers.computeIfAbsent(channel, Notifier::new).request();
+    }
+
+    private void wakeLocal(String channel) {
+        for (Runnable listener : listeners.getOrDefault(channel, List.of())) {
+            listener.run();
+        }
+    }
+
+    void listen(@Observes StartupEvent event) {
+        PgConnectOptions options = PgConnectOptions.fromUri(databaseUrl.replaceFirst("^vertx-reactive:", ""));
+        username.ifPresent(options::setUser);
+        password.ifPresent(options::setPassword);
+        subscriber = PgSubscriber.subscriber(vertx, options);
+        subscriber.reconnectPolicy(retries -> RECONNECT_DELAY_MS);
+        for (String channel : List.of(JOBS, DELIVERIES)) {
+            subscriber.channel(channel).handler(payload -> wakeLocal(channel));
+        }
+        // After a reconnect, wake everyone once: notifications sent while disconnected are lost.
+        subscriber.channel(JOBS).subscribeHandler(() -> {
+            wakeLocal(JOBS);
+            wakeLocal(DELIVERIES);
+        });
+        subscriber.connect().subscribe().with(
+                ignored -> LOG.debug("listening for wake-ups"),
+                failure -> LOG.warnf("cannot listen for wake-ups yet (%s); the fallback poll keeps work moving", failure.toString()));
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (subscriber != null) {
+            subscriber.close().subscribe().with(ignored -> { }, failure -> { });
+        }
+    }
+
+    /** Coalesces NOTIFYs of one channel: one in flight, at most one more queued behind it. */
+    private final class Notifier {
+        private final String sql;
+        private final AtomicBoolean inFlight = new AtomicBoolean();
+        private final AtomicBoolean pending = new AtomicBoolean();
+
+        Notifier(String channel) {
+            this.sql = "NOTIFY " + channel;
+        }
+
+        void request() {
+            pending.set(true);
+            if (inFlight.compareAndSet(false, true)) {
+                send();
+            }
+        }
+
+        private void send() {
+            pending.set(false);
+            pool.query(sql).execute().subscribe().with(ignored -> done(), failure -> done());
+        }
+
+        private void done() {
+            inFlight.set(false);
+            if (pending.get() && inFlight.compareAndSet(false, true)) {
+                send();
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.asyncgateway.store;
+
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * What a fetch attempt decided for a claimed job.
+ *
+ * @param status     {@code finished}, {@code failed}, or {@code running} to retry after {@code retryDelay}
+ * @param response   the job's {@code response} object as JSON, when finished
+ * @param failReason why it failed, when failed
+ */
+public record JobOutcome(UUID jobId, UUID leaseToken, String status, String response, String failReason, Duration retryDelay) {
+
+    public static JobOutcome finished(UUID jobId, UUID leaseToken, String response) {
+        return new JobOutcome(jobId, leaseToken, "finished", response, null, null);
+    }
+
+    public static JobOutcome failed(UUID jobId, UUID leaseToken, String failReason) {
+        return new JobOutcome(jobId, leaseToken, "failed", null, failReason, null);
+    }
+
+    public static JobOutcome retry(UUID jobId, UUID leaseToken, Duration delay) {
+        return new JobOutcome(jobId, leaseToken, "running", null, null, delay);
+    }
+}

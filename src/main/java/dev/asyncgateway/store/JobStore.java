@@ -1,0 +1,213 @@
+package dev.asyncgateway.store;
+
+import dev.asyncgateway.job.JobRequest;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * All SQL for jobs. Hot paths (submit, claim, complete) are single statements over arrays, so a
+ * batch of any size costs one round trip; each relies on an index named in V1__schema.sql.
+ */
+@ApplicationScoped
+public class JobStore {
+
+    /** One statement for a single job and for a batch: the batch row is written only when a batch id is given. */
+    private static final String INSERT_JOBS = """
+            with new_batch as (
+                insert into batch (id, account_id, size) select $2, $1, $3 where $2::uuid is not null)
+            insert into job (id, account_id, batch_id, status_url, url, method, headers, body, api_params,
+                             callback_url, project, expect_unsuccess_report, meta, deadline_at)
+            select u.id, $1, $2, $4 || u.id::text, u.url, $5, $6, $7, $8, $9, $10, $11, $12, now() + make_interval(secs => $13)
+            from unnest($14::uuid[], $15::text[]) as u(id, url)""";
+
+    /** Latest callback delivery of each job, for the job's {@code callback} field. */
+    private static final String CALLBACK_JOIN = """
+            left join lateral (
+                select d.url as cb_url, d.status as cb_status, d.attempts as cb_attempts from delivery d
+                where d.job_id = j.id and d.kind = 'callback' order by d.created_at desc limit 1) cb on true""";
+
+    private static final String SELECT_JOB = "select " + JobRow.COLUMNS + ", cb.* from job j " + CALLBACK_JOIN
+            + " where j.id = $1";
+
+    private static final String LIST_JOBS = "select " + JobRow.COLUMNS + ", cb.* from job j " + CALLBACK_JOIN + """
+             where j.account_id = $1 and ($2::text is null or j.status = $2)
+              and ($3::timestamptz is null or (j.created_at, j.id) < ($3, $4::uuid))
+            order by j.created_at desc, j.id desc limit $5""";
+
+    /**
+     * Claims due jobs, oldest due first, skipping rows another instance holds. Moving {@code due_at}
+     * forward by the lease is the lease: if this instance dies, the job is simply due again later.
+     * A job past its deadline is claimed too (to be failed), without counting an attempt.
+     */
+    private static final String CLAIM = """
+            with due as (
+                select id from job where status = 'running' and due_at <= now()
+                order by due_at limit $1 for update skip locked)
+            update job j set due_at = now() + make_interval(secs => $2), lease_token = $3,
+                   attempts = j.attempts + case when j.deadline_at > now() then 1 else 0 end
+            from due where j.id = due.id
+            returning
+            """ + JobRow.COLUMNS;
+
+    private static final String RENEW_LEASES = """
+            update job j set due_at = now() + make_interval(secs => $1)
+            from unnest($2::uuid[], $3::uuid[]) as t(id, token)
+            where j.id = t.id and j.lease_token = t.token and j.status = 'running'""";
+
+    /**
+     * Writes callback deliveries for the jobs in {@code changed} that ended and want one: URL from the
+     * job, else its project's webhook, else the account's; headers and encoding from the project's
+     * settings when it has them, else the account's. Being part of the statement that ends the job makes
+     * it an outbox: a job never ends without its due delivery.
+     */
+    private static final String QUEUE_CALLBACKS = """
+            queued as (
+                insert into delivery (id, job_id, account_id, kind, url, headers, encoding, max_attempts)
+                select gen_random_uuid(), c.id, c.account_id, 'callback', coalesce(c.callback_url, p.url, a.webhook_url),
+                       case when p.project is null then a.webhook_headers else p.headers end,
+                       case when p.project is null then a.webhook_encoding else p.encoding end,
+                       $MAX_ATTEMPTS
+                from changed c
+                join account a on a.id = c.account_id
+                left join project_webhook p on p.account_id = c.account_id and p.project = c.project
+                where (c.status = 'finished' or (c.status = 'failed' and c.expect_unsuccess_report))
+                  and coalesce(c.callback_url, p.url, a.webhook_url) is not null
+                returning job_id)
+            select c.id, c.status, c.fail_reason, c.batch_id, q.job_id is not null as callback_queued
+            from changed c left join queued q on q.job_id = c.id""";
+
+    private static final String CHANGED_COLUMNS =
+            "returning j.id, j.account_id, j.status, j.fail_reason, j.callback_url, j.project, j.expect_unsuccess_report, j.batch_id";
+
+    /**
+     * Records many fetch outcomes at once. Status 'running' means "retry after delay_ms" (never past
+     * the deadline, where the next claim fails it); any other status ends the job. The lease token makes
+     * a late answer from an instance whose lease expired a no-op.
+     */
+    private static final String COMPLETE = """
+            with input as (
+                select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::bigint[])
+                    as t(id, token, status, response, fail_reason, delay_ms)),
+            changed as (
+                update job j set status = i.status, response = coalesce(i.response, j.response), fail_reason = i.fail_reason,
+                       finished_at = case when i.status <> 'running' then now() end,
+                       due_at = case when i.status = 'running'
+                                     then least(now() + i.delay_ms * interval '1 millisecond', j.deadline_at)
+                                     else j.due_at end,
+                       lease_token = null
+                from input i where j.id = i.id and j.lease_token = i.token and j.status = 'running'
+                """ + CHANGED_COLUMNS + "),\n" + QUEUE_CALLBACKS.replace("$MAX_ATTEMPTS", "$7");
+
+    private static final String CANCEL = """
+            with changed as (
+                update job j set status = 'failed', fail_reason = 'cancelled', finished_at = now(), lease_token = null
+                where j.id = $1 and j.account_id = $2 and j.status = 'running'
+                """ + CHANGED_COLUMNS + "),\n" + QUEUE_CALLBACKS.replace("$MAX_ATTEMPTS", "$3");
+
+    private static final String PURGE = """
+            delete from job where id in (
+                select id from job where status <> 'running' and finished_at < now() - make_interval(secs => $1)
+                order by finished_at limit $2)""";
+
+    @Inject
+    Pool pool;
+
+    /** Stores the jobs of one submission in one statement, committed when the returned Uni completes. */
+    public Uni<Void> insert(UUID accountId, UUID batchId, String statusUrlPrefix, List<UUID> ids, JobRequest request,
+                            String headersJson, String apiParamsJson) {
+        Tuple params = Tuple.from(Arrays.asList(
+                accountId, batchId, ids.size(), statusUrlPrefix, request.method(), headersJson, request.body(),
+                apiParamsJson, request.callbackUrl(), request.project(), request.expectUnsuccessReport(), request.meta(),
+                (double) request.timeoutSec(), ids.toArray(UUID[]::new), request.urls().toArray(String[]::new)));
+        return pool.preparedQuery(INSERT_JOBS).execute(params).replaceWithVoid();
+    }
+
+    public Uni<JobRow> find(UUID id) {
+        return pool.preparedQuery(SELECT_JOB).execute(Tuple.of(id)).map(JobStore::firstOrNull);
+    }
+
+    /** One page of an account's jobs, newest first, strictly older than the cursor position when given. */
+    public Uni<List<JobRow>> list(UUID accountId, String status, OffsetDateTime beforeCreatedAt, UUID beforeId, int limit) {
+        Tuple params = Tuple.from(Arrays.asList(accountId, status, beforeCreatedAt, beforeId, limit));
+        return pool.preparedQuery(LIST_JOBS).execute(params).map(JobStore::all);
+    }
+
+    public Uni<List<JobRow>> claim(int limit, Duration lease, UUID leaseToken) {
+        return pool.preparedQuery(CLAIM).execute(Tuple.of(limit, seconds(lease), leaseToken)).map(JobStore::all);
+    }
+
+    public Uni<Void> renewLeases(List<UUID> ids, List<UUID> tokens, Duration lease) {
+        return pool.preparedQuery(RENEW_LEASES)
+                .execute(Tuple.of(seconds(lease), ids.toArray(UUID[]::new), tokens.toArray(UUID[]::new)))
+                .replaceWithVoid();
+    }
+
+    public Uni<List<StateChange>> complete(List<JobOutcome> outcomes, int callbackMaxAttempts) {
+        int n = outcomes.size();
+        UUID[] ids = new UUID[n];
+        UUID[] tokens = new UUID[n];
+        String[] statuses = new String[n];
+        String[] responses = new String[n];
+        String[] failReasons = new String[n];
+        Long[] delays = new Long[n];
+        for (int i = 0; i < n; i++) {
+            JobOutcome outcome = outcomes.get(i);
+            ids[i] = outcome.jobId();
+            tokens[i] = outcome.leaseToken();
+            statuses[i] = outcome.status();
+            responses[i] = outcome.response();
+            failReasons[i] = outcome.failReason();
+            delays[i] = outcome.retryDelay() == null ? 0L : outcome.retryDelay().toMillis();
+        }
+        Tuple params = Tuple.from(Arrays.asList(ids, tokens, statuses, responses, failReasons, delays, callbackMaxAttempts));
+        return pool.preparedQuery(COMPLETE).execute(params).map(JobStore::stateChanges);
+    }
+
+    /** Ends a running job of this account as cancelled; empty when it was not running (or not the account's). */
+    public Uni<List<StateChange>> cancel(UUID jobId, UUID accountId, int callbackMaxAttempts) {
+        return pool.preparedQuery(CANCEL).execute(Tuple.of(jobId, accountId, callbackMaxAttempts)).map(JobStore::stateChanges);
+    }
+
+    /** Deletes up to {@code limit} jobs that ended more than {@code retention} ago; returns how many. */
+    public Uni<Integer> purgeEnded(Duration retention, int limit) {
+        return pool.preparedQuery(PURGE).execute(Tuple.of(seconds(retention), limit)).map(RowSet::rowCount);
+    }
+
+    private static double seconds(Duration duration) {
+        return duration.toMillis() / 1000.0;
+    }
+
+    private static JobRow firstOrNull(RowSet<Row> rows) {
+        var it = rows.iterator();
+        return it.hasNext() ? JobRow.from(it.next()) : null;
+    }
+
+    private static List<JobRow> all(RowSet<Row> rows) {
+        List<JobRow> jobs = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            jobs.add(JobRow.from(row));
+        }
+        return jobs;
+    }
+
+    private static List<StateChange> stateChanges(RowSet<Row> rows) {
+        List<StateChange> changes = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            changes.add(new StateChange(row.getUUID("id"), row.getString("status"), row.getString("fail_reason"),
+                    row.getUUID("batch_id"), row.getBoolean("callback_queued")));
+        }
+        return changes;
+    }
+}
