@@ -70,6 +70,10 @@ public interface GatewayConfig {
         @WithDefault("72h")
         Duration retention();
 
+        /** How often ended jobs past retention are purged. */
+        @WithDefault("1m")
+        Duration purgeInterval();
+
         /** How many ended jobs one purge statement deletes. */
         @WithDefault("1000")
         int purgeBatchSize();

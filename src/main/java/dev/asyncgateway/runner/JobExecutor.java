@@ -1,5 +1,6 @@
 package dev.asyncgateway.runner;
 
+import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.store.JobOutcome;
 import dev.asyncgateway.store.JobRow;
 import io.smallrye.mutiny.Uni;
@@ -33,6 +34,12 @@ public class JobExecutor {
     @Inject
     JobCompletion completion;
 
+    @Inject
+    WakeUpSignal wakeUp;
+
+    @Inject
+    GatewayConfig config;
+
     public Uni<Void> run(JobRow job, UUID leaseToken) {
         if (!job.deadlineAt().isAfter(OffsetDateTime.now())) {
             return completion.record(JobOutcome.failed(job.id(), leaseToken, TIMED_OUT));
@@ -40,7 +47,11 @@ public class JobExecutor {
         TargetRequest target = targetRequests.of(job);
         return fetcher.fetch(target)
                 .map(result -> decide(job, leaseToken, target, result))
-                .chain(completion::record);
+                .chain(outcome -> completion.record(outcome).invoke(() -> {
+                    if (outcome.retryDelay() != null && outcome.retryDelay().compareTo(config.runner().pollInterval()) < 0) {
+                        wakeUp.jobsDueIn(outcome.retryDelay());
+                    }
+                }));
     }
 
     private JobOutcome decide(JobRow job, UUID leaseToken, TargetRequest target, FetchResult result) {
