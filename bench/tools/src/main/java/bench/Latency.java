@@ -105,8 +105,9 @@ final class Latency {
                 .connectingTo(PgConnectOptions.fromUri(db).setCachePreparedStatements(true)).using(vertx).build();
         UUID account = pool.query("select id from account limit 1").execute().toCompletionStage().toCompletableFuture()
                 .get(30, TimeUnit.SECONDS).iterator().next().getUUID(0);
-        String insert = "insert into job (id, account_id, url, callback_url, meta, deadline_at)"
-                + " values ($1, $2, $3, $4, $5, now() + interval '1 day')";
+        // the columns the gateway writes for POST /jobs
+        String insert = "insert into job (id, account_id, status_url, url, method, headers, api_params, callback_url, meta, deadline_at)"
+                + " values ($1, $2, 'http://127.0.0.1:8080/jobs/' || $1, $3, 'GET', '{}', '{}', $4, $5, now() + interval '1 day')";
         byte[] secret = "bench-floor-secret-0123456789abcdef".getBytes(StandardCharsets.UTF_8);
         RequestOptions get = new RequestOptions().setAbsoluteURI(target).setMethod(HttpMethod.GET);
         return id -> pool.preparedQuery(insert)

@@ -25,6 +25,15 @@ public final class Main {
             System.err.println("usage: bench-tools serve|load|e2e|latency|startup|report --option value ...");
             System.exit(64);
         }
+        try {
+            dispatch(argv);
+        } catch (Throwable t) {
+            t.printStackTrace();
+            System.exit(2); // Vert.x threads would keep a failed run alive
+        }
+    }
+
+    private static void dispatch(String[] argv) throws Exception {
         Args args = new Args(argv);
         switch (argv[0]) {
             case "serve" -> Serve.run(args);

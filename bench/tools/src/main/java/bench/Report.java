@@ -22,8 +22,8 @@ final class Report {
         JsonArray results = new JsonArray();
         boolean missing = false;
         StringBuilder table = new StringBuilder();
-        String format = "%-8s %-66s %14s %14s %8s %-24s %s%n";
-        table.append(String.format(Locale.ROOT, format, "id", "measure", "value", "baseline", "ratio", "goal", "met?"));
+        String format = "%-10s %16s %16s %8s  %-36s %-4s  %s%n";
+        table.append(String.format(Locale.ROOT, format, "id", "value", "baseline", "ratio", "goal", "met?", "measure"));
         for (String line : lines) {
             if (line.isBlank()) continue;
             String[] f = line.split("\t", -1);
@@ -34,10 +34,10 @@ final class Report {
             missing |= value == null;
             results.add(new JsonObject().put("id", id).put("name", name).put("value", value).put("unit", unit)
                     .put("baseline", baseline).put("ratio", ratio).put("goal", goalText(goal, unit)).put("met", met));
-            table.append(String.format(Locale.ROOT, format, id, name,
+            table.append(String.format(Locale.ROOT, format, id,
                     value == null ? "MISSING" : fmt(value) + " " + unit,
                     baseline == null ? "-" : fmt(baseline) + " " + unit,
-                    ratio == null ? "-" : fmt(ratio) + "x", goalText(goal, unit), met ? "yes" : "NO"));
+                    ratio == null ? "-" : fmt(ratio) + "x", goalText(goal, unit), met ? "yes" : "NO", name));
         }
         System.out.print(table);
         Files.writeString(Path.of(args.str("out")), results.encodePrettily() + "\n", StandardCharsets.UTF_8);
