@@ -160,13 +160,36 @@ public interface GatewayConfig {
         @WithDefault("32")
         int concurrencyPerHost();
 
-        /** How long a claimed delivery is reserved for this instance. */
+        /** How long a claimed delivery is reserved for this instance; keep it longer than {@link #timeout()}. */
         @WithDefault("60s")
         Duration lease();
 
         /** How long the previous signing secret keeps signing after a rotation. */
         @WithDefault("24h")
         Duration secretRotationOverlap();
+
+        /** Most deliveries claimed by one statement. */
+        @WithDefault("128")
+        int claimBatchSize();
+
+        /** How much of a receiver's answer is kept in the attempt log, in bytes. */
+        @WithDefault("2048")
+        int responseLogBytes();
+
+        /** Most deliveries whose outcome one statement records. */
+        @WithDefault("256")
+        int recordBatchSize();
+
+        /**
+         * How often batches are checked for having ended, as a safety net: the instance that ends a
+         * batch's last job announces it at once; this catches announcements a crash interrupted.
+         */
+        @WithDefault("30s")
+        Duration batchSweepInterval();
+
+        /** Most batches one sweep statement announces; the sweep goes on while it finds that many. */
+        @WithDefault("500")
+        int batchSweepSize();
     }
 
     interface UrlPolicy {

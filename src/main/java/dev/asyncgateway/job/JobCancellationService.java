@@ -1,9 +1,12 @@
 package dev.asyncgateway.job;
 
 import dev.asyncgateway.account.AccountService;
+import dev.asyncgateway.callback.BatchFinishedAnnouncer;
 import dev.asyncgateway.config.GatewayConfig;
+import dev.asyncgateway.runner.WakeUpSignal;
 import dev.asyncgateway.store.JobRow;
 import dev.asyncgateway.store.JobStore;
+import dev.asyncgateway.store.StateChange;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -32,6 +35,12 @@ public class JobCancellationService {
     @Inject
     GatewayConfig config;
 
+    @Inject
+    BatchFinishedAnnouncer batches;
+
+    @Inject
+    WakeUpSignal wakeUp;
+
     public Uni<JobRow> cancel(UUID jobId, String apiKey) {
         return accounts.authenticate(apiKey)
                 .chain(accountId -> queries.getOwned(jobId, accountId)
@@ -42,6 +51,12 @@ public class JobCancellationService {
         return store.cancel(job.id(), job.accountId(), config.callback().maxAttempts())
                 .invoke(changes -> changes.forEach(change ->
                         LOG.infof("job %s failed: cancelled (callback queued: %s)", change.jobId(), change.callbackQueued())))
+                .invoke(changes -> {
+                    if (changes.stream().anyMatch(StateChange::callbackQueued)) {
+                        wakeUp.deliveriesAdded();
+                    }
+                    batches.jobsEnded(changes);
+                })
                 .chain(() -> queries.get(job.id()));
     }
 }

@@ -29,7 +29,7 @@ public class JobRequestParser {
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD");
     private static final Set<String> COMMON_FIELDS = Set.of("apiKey", "method", "headers", "body", "apiParams",
             "callback", "expectUnsuccessReport", "expectsUnsuccessReport", "timeoutSec", "meta", "project");
-    private static final Pattern PROJECT_NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+    public static final Pattern PROJECT_NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
 
     @Inject
     GatewayConfig config;
@@ -98,7 +98,7 @@ public class JobRequestParser {
     }
 
     /** An absolute http(s) URL with a host; the outbound address policy is checked separately. */
-    static URI requireHttpUrl(String url, String field) {
+    public static URI requireHttpUrl(String url, String field) {
         URI uri;
         try {
             uri = new URI(url);
@@ -244,7 +244,7 @@ public class JobRequestParser {
         return meta;
     }
 
-    static String text(JsonNode node, String field) {
+    public static String text(JsonNode node, String field) {
         if (!node.isTextual()) {
             throw ClientError.invalid("'" + field + "' must be a string", field);
         }

@@ -1,5 +1,6 @@
 package dev.asyncgateway.runner;
 
+import io.smallrye.mutiny.vertx.TypeArg;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -10,14 +11,28 @@ import io.vertx.ext.web.codec.spi.BodyStream;
 
 /**
  * Buffers a response body up to a limit. Past the limit the result fails at once, which makes the
- * web client drop the connection: an endless or huge body costs at most the limit in memory.
+ * web client drop the connection: an endless or huge body costs at most the limit in memory. In
+ * truncating mode (for logs of a receiver's answer) the body is cut at the limit instead.
  */
-final class CappedBodyCodec implements BodyCodec<Buffer> {
+public final class CappedBodyCodec implements BodyCodec<Buffer> {
 
     private final int maxBytes;
+    private final boolean truncate;
 
     CappedBodyCodec(int maxBytes) {
+        this(maxBytes, false);
+    }
+
+    private CappedBodyCodec(int maxBytes, boolean truncate) {
         this.maxBytes = maxBytes;
+        this.truncate = truncate;
+    }
+
+    /** Keeps the first {@code maxBytes} of a body and drops the rest, for the Mutiny web client. */
+    public static io.vertx.mutiny.ext.web.codec.BodyCodec<io.vertx.mutiny.core.buffer.Buffer> truncating(int maxBytes) {
+        return io.vertx.mutiny.ext.web.codec.BodyCodec.newInstance(new CappedBodyCodec(maxBytes, true), new TypeArg<>(
+                core -> io.vertx.mutiny.core.buffer.Buffer.newInstance((Buffer) core),
+                io.vertx.mutiny.core.buffer.Buffer::getDelegate));
     }
 
     /** Raised when a body grows past its limit. */
@@ -57,7 +72,11 @@ final class CappedBodyCodec implements BodyCodec<Buffer> {
                 return Future.succeededFuture();
             }
             if (body.length() + data.length() > maxBytes) {
-                result.tryFail(new BodyTooLargeException(maxBytes));
+                if (truncate) {
+                    body.appendBuffer(data, 0, maxBytes - body.length());
+                } else {
+                    result.tryFail(new BodyTooLargeException(maxBytes));
+                }
             } else {
                 body.appendBuffer(data);
             }

@@ -6,7 +6,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.vertx.TypeArg;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.MultiMap;
 import io.vertx.mutiny.core.Vertx;
@@ -52,16 +51,8 @@ public class TargetFetcher {
     @PostConstruct
     void createClient() {
         GatewayConfig.Fetch fetch = config.fetch();
-        WebClientOptions options = new WebClientOptions()
-                .setConnectTimeout((int) fetch.connectTimeout().toMillis())
-                .setMaxPoolSize(fetch.poolSizePerHost())
-                .setKeepAlive(true)
-                .setFollowRedirects(false)
-                .setTryUseCompression(true)
-                .setUserAgentEnabled(false)
-                .setProtocolVersion(HttpVersion.HTTP_1_1)
-                .setVerifyHost(true)
-                .setTrustAll(false);
+        WebClientOptions options = OutboundClientOptions.of(fetch.connectTimeout(), fetch.poolSizePerHost())
+                .setTryUseCompression(true);
         client = WebClient.create(vertx, options);
         cappedBody = BodyCodec.newInstance(new CappedBodyCodec(fetch.maxBodyBytes()),
                 new TypeArg<>(core -> Buffer.newInstance((io.vertx.core.buffer.Buffer) core), Buffer::getDelegate));
@@ -108,7 +99,8 @@ public class TargetFetcher {
         return body == null ? request.send() : request.sendBuffer(Buffer.buffer(body));
     }
 
-    private static FetchResult answer(HttpResponse<Buffer> response, String finalUrl) {
+    /** A response as a {@link FetchResult.Answer}: header names in lower case, multiple values kept. */
+    public static FetchResult answer(HttpResponse<Buffer> response, String finalUrl) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (Map.Entry<String, String> header : response.headers()) {
             headers.computeIfAbsent(header.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(header.getValue());

@@ -67,23 +67,18 @@ public class JobStore {
             where j.id = t.id and j.lease_token = t.token and j.status = 'running'""";
 
     /**
-     * Writes callback deliveries for the jobs in {@code changed} that ended and want one: URL from the
-     * job, else its project's webhook, else the account's; headers and encoding from the project's
-     * settings when it has them, else the account's. Being part of the statement that ends the job makes
-     * it an outbox: a job never ends without its due delivery.
+     * Writes callback deliveries for the jobs in {@code changed} that ended and want one, to the URL the
+     * view {@code job_callback_target} resolves (job, else project, else account). Being part of the
+     * statement that ends the job makes it an outbox: a job never ends without its due delivery.
      */
     private static final String QUEUE_CALLBACKS = """
             queued as (
                 insert into delivery (id, job_id, account_id, kind, url, headers, encoding, max_attempts)
-                select gen_random_uuid(), c.id, c.account_id, 'callback', coalesce(c.callback_url, p.url, a.webhook_url),
-                       case when p.project is null then a.webhook_headers else p.headers end,
-                       case when p.project is null then a.webhook_encoding else p.encoding end,
-                       $MAX_ATTEMPTS
+                select gen_random_uuid(), c.id, c.account_id, 'callback', t.url, t.headers, t.encoding, $MAX_ATTEMPTS
                 from changed c
-                join account a on a.id = c.account_id
-                left join project_webhook p on p.account_id = c.account_id and p.project = c.project
+                join job_callback_target t on t.job_id = c.id
                 where (c.status = 'finished' or (c.status = 'failed' and c.expect_unsuccess_report))
-                  and coalesce(c.callback_url, p.url, a.webhook_url) is not null
+                  and t.url is not null
                 returning job_id)
             select c.id, c.status, c.fail_reason, c.batch_id, q.job_id is not null as callback_queued
             from changed c left join queued q on q.job_id = c.id""";
