@@ -251,5 +251,13 @@ public interface GatewayConfig {
         /** How long a statement waits for a free pooled connection before the request gets a 503. */
         @WithDefault("10s")
         Duration acquireTimeout();
+
+        /** How many API statements in a row must fail for want of the database before the breaker answers 503 at once. */
+        @WithDefault("4")
+        int breakerRequestVolume();
+
+        /** How long the open breaker answers 503 at once before letting a statement probe the database again. */
+        @WithDefault("5s")
+        Duration breakerDelay();
     }
 }

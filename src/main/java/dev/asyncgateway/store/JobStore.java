@@ -162,6 +162,9 @@ public class JobStore {
     @Inject
     Pool pool;
 
+    @Inject
+    DatabaseBreaker breaker;
+
     /**
      * Stores the jobs of one submission in one statement, committed when the returned Uni completes.
      *
@@ -176,17 +179,17 @@ public class JobStore {
                 (double) request.timeoutSec(), ids.toArray(UUID[]::new), request.urls().toArray(String[]::new),
                 idempotencyKey == null ? null : idempotencyKey.value(),
                 idempotencyKey == null ? null : Buffer.buffer(idempotencyKey.requestHash()), seconds(keyTtl)));
-        return pool.preparedQuery(INSERT_JOBS).execute(params).map(rows -> rows.rowCount() > 0);
+        return breaker.call(() -> pool.preparedQuery(INSERT_JOBS).execute(params)).map(rows -> rows.rowCount() > 0);
     }
 
     public Uni<JobRow> find(UUID id) {
-        return pool.preparedQuery(SELECT_JOB).execute(Tuple.of(id)).map(JobStore::firstOrNull);
+        return breaker.call(() -> pool.preparedQuery(SELECT_JOB).execute(Tuple.of(id))).map(JobStore::firstOrNull);
     }
 
     /** One page of an account's jobs, newest first, strictly older than the cursor position when given. */
     public Uni<List<JobRow>> list(UUID accountId, String status, OffsetDateTime beforeCreatedAt, UUID beforeId, int limit) {
         Tuple params = Tuple.from(Arrays.asList(accountId, status, beforeCreatedAt, beforeId, limit));
-        return pool.preparedQuery(LIST_JOBS).execute(params).map(JobStore::all);
+        return breaker.call(() -> pool.preparedQuery(LIST_JOBS).execute(params)).map(JobStore::all);
     }
 
     /** Claims up to {@code limit} due jobs, none of an account that already has {@code accountMaxInFlight} leased. */
