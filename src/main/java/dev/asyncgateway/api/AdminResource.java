@@ -2,6 +2,8 @@ package dev.asyncgateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.asyncgateway.account.AccountService;
+import dev.asyncgateway.runner.DrainReport;
+import dev.asyncgateway.runner.DueWorkDrain;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -28,6 +30,9 @@ public class AdminResource {
     @Inject
     JsonBodies bodies;
 
+    @Inject
+    DueWorkDrain dueWork;
+
     /** Creates an account; its API key is in this answer and nowhere else. */
     @POST
     @Path("accounts")
@@ -40,5 +45,14 @@ public class AdminResource {
             throw ClientError.invalid("'name' must be a non-empty string of at most " + NAME_MAX_LENGTH + " characters", "name");
         }
         return accounts.create(name.asText().trim()).map(created -> RestResponse.status(RestResponse.Status.CREATED, created));
+    }
+
+    /** Keeps this instance working until no job or delivery is due (for a scheduler on request-only-CPU platforms). */
+    @POST
+    @Path("drain")
+    @Consumes(MediaType.WILDCARD)
+    public Uni<DrainReport> drain(@HeaderParam("Authorization") String authorization) {
+        guard.check(authorization);
+        return dueWork.drain();
     }
 }

@@ -33,6 +33,8 @@ public interface GatewayConfig {
 
     UrlPolicy urlPolicy();
 
+    Metrics metrics();
+
     interface Jobs {
         /** Largest {@code timeoutSec} a job may ask for; also the default. ScraperAPI's window is 24 h. */
         @WithDefault("86400")
@@ -103,6 +105,22 @@ public interface GatewayConfig {
         /** Most job results written by one completion statement. */
         @WithDefault("256")
         int completionBatchSize();
+
+        /**
+         * On shutdown (SIGTERM), how long in-flight fetches and deliveries may take to finish; what is still
+         * running then is handed back to the queue (due at once) for another instance. Keep it below the
+         * platform's termination grace period (30 s on Kubernetes and Knative by default).
+         */
+        @WithDefault("20s")
+        Duration shutdownGrace();
+
+        /** Longest time one {@code POST /admin/drain} keeps working; keep it below the platform's request timeout. */
+        @WithDefault("4m")
+        Duration drainMaxDuration();
+
+        /** While {@code POST /admin/drain} runs, how often it checks whether due work is left. */
+        @WithDefault("500ms")
+        Duration drainCheckInterval();
     }
 
     interface Fetch {
@@ -179,5 +197,14 @@ public interface GatewayConfig {
 
         /** Ports outbound URLs may use; empty means any. */
         Optional<List<Integer>> allowedPorts();
+    }
+
+    interface Metrics {
+        /**
+         * Least time between two refreshes of the queue gauges (depth, oldest due age). They are refreshed
+         * only when {@code /q/metrics} is scraped, so an idle instance that nobody scrapes runs no query.
+         */
+        @WithDefault("10s")
+        Duration queueRefreshInterval();
     }
 }

@@ -2,6 +2,7 @@ package dev.asyncgateway.job;
 
 import dev.asyncgateway.account.AccountService;
 import dev.asyncgateway.config.GatewayConfig;
+import dev.asyncgateway.observability.GatewayMetrics;
 import dev.asyncgateway.store.JobRow;
 import dev.asyncgateway.store.JobStore;
 import io.smallrye.mutiny.Uni;
@@ -32,6 +33,9 @@ public class JobCancellationService {
     @Inject
     GatewayConfig config;
 
+    @Inject
+    GatewayMetrics metrics;
+
     public Uni<JobRow> cancel(UUID jobId, String apiKey) {
         return accounts.authenticate(apiKey)
                 .chain(accountId -> queries.getOwned(jobId, accountId)
@@ -40,8 +44,10 @@ public class JobCancellationService {
 
     private Uni<JobRow> cancelRunning(JobRow job) {
         return store.cancel(job.id(), job.accountId(), config.callback().maxAttempts())
-                .invoke(changes -> changes.forEach(change ->
-                        LOG.infof("job %s failed: cancelled (callback queued: %s)", change.jobId(), change.callbackQueued())))
+                .invoke(changes -> changes.forEach(change -> {
+                    LOG.infof("job %s failed: cancelled (callback queued: %s)", change.jobId(), change.callbackQueued());
+                    metrics.jobEnded(change);
+                }))
                 .chain(() -> queries.get(job.id()));
     }
 }

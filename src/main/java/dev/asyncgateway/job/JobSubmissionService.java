@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.asyncgateway.account.AccountService;
 import dev.asyncgateway.api.JobView;
+import dev.asyncgateway.observability.GatewayMetrics;
 import dev.asyncgateway.runner.WakeUpSignal;
 import dev.asyncgateway.store.JobStore;
 import io.smallrye.mutiny.Uni;
@@ -37,6 +38,9 @@ public class JobSubmissionService {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    GatewayMetrics metrics;
+
     /**
      * @param body            the request body as sent
      * @param batch           true for {@code POST /batchjobs} ({@code urls}), false for {@code POST /jobs} ({@code url})
@@ -57,6 +61,7 @@ public class JobSubmissionService {
         return store.insert(accountId, batchId, statusUrlPrefix, ids, request, toJson(request.headers()), toJson(request.apiParams()))
                 .invoke(() -> {
                     wakeUp.jobsAdded();
+                    metrics.jobsSubmitted(ids.size());
                     LOG.debugf("accepted %d job(s) for account %s", ids.size(), accountId);
                 })
                 .map(ignored -> views(ids, batchId, request, statusUrlPrefix));

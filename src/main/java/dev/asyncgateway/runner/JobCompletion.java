@@ -1,6 +1,7 @@
 package dev.asyncgateway.runner;
 
 import dev.asyncgateway.config.GatewayConfig;
+import dev.asyncgateway.observability.GatewayMetrics;
 import dev.asyncgateway.store.JobOutcome;
 import dev.asyncgateway.store.JobStore;
 import dev.asyncgateway.store.StateChange;
@@ -36,6 +37,9 @@ public class JobCompletion {
 
     @Inject
     Vertx vertx;
+
+    @Inject
+    GatewayMetrics metrics;
 
     private final List<Pending> queue = new ArrayList<>();
     private boolean writing;
@@ -94,6 +98,7 @@ public class JobCompletion {
                 LOG.infof("job %s %s%s%s", change.jobId(), change.status(),
                         change.failReason() == null ? "" : ": " + change.failReason(),
                         change.callbackQueued() ? ", callback queued" : "");
+                metrics.jobEnded(change);
             }
             callbacks |= change.callbackQueued();
         }

@@ -1,5 +1,6 @@
 package dev.asyncgateway.runner;
 
+import dev.asyncgateway.observability.GatewayMetrics;
 import dev.asyncgateway.store.JobOutcome;
 import dev.asyncgateway.store.JobRow;
 import io.smallrye.mutiny.Uni;
@@ -33,12 +34,17 @@ public class JobExecutor {
     @Inject
     JobCompletion completion;
 
+    @Inject
+    GatewayMetrics metrics;
+
     public Uni<Void> run(JobRow job, UUID leaseToken) {
         if (!job.deadlineAt().isAfter(OffsetDateTime.now())) {
             return completion.record(JobOutcome.failed(job.id(), leaseToken, TIMED_OUT));
         }
         TargetRequest target = targetRequests.of(job);
+        long start = System.nanoTime();
         return fetcher.fetch(target)
+                .invoke(result -> metrics.fetchAttempt(result, System.nanoTime() - start))
                 .map(result -> decide(job, leaseToken, target, result))
                 .chain(completion::record);
     }

@@ -64,14 +64,29 @@ public class JobPoller {
     }
 
     void stop(@Observes ShutdownEvent event) {
+        stopClaiming();
+        vertx.cancelTimer(renewTimer);
+    }
+
+    /** Claims no more jobs; fetches in flight go on, and their leases keep being renewed. */
+    public void stopClaiming() {
         running = false;
         vertx.cancelTimer(pollTimer);
-        vertx.cancelTimer(renewTimer);
     }
 
     /** Jobs currently being fetched by this instance. */
     public int inFlight() {
         return inFlight.get();
+    }
+
+    /** True when no claim statement is running and no fetch is in flight. */
+    public boolean idle() {
+        return inFlight.get() == 0 && !claiming.get();
+    }
+
+    /** The jobs this instance holds right now: job id to lease token. */
+    public Map<UUID, UUID> leasesHeld() {
+        return Map.copyOf(leases);
     }
 
     public void wake() {

@@ -3,6 +3,7 @@ package dev.asyncgateway.runner;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.job.ApiParams;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.vertx.TypeArg;
 import io.vertx.core.http.HttpMethod;
@@ -32,6 +33,7 @@ import java.util.Set;
  * Fetches a job's target over non-blocking HTTP: connect and attempt timeouts always set, the body
  * capped, redirects followed by hand (bounded, and each hop visible to the URL policy).
  */
+@Startup // the client must be created outside any request: one made on an HTTP verticle's context closes with it on shutdown
 @ApplicationScoped
 public class TargetFetcher {
 

@@ -66,6 +66,11 @@ public class JobStore {
             from unnest($2::uuid[], $3::uuid[]) as t(id, token)
             where j.id = t.id and j.lease_token = t.token and j.status = 'running'""";
 
+    private static final String RELEASE_LEASES = """
+            update job j set due_at = now(), lease_token = null
+            from unnest($1::uuid[], $2::uuid[]) as t(id, token)
+            where j.id = t.id and j.lease_token = t.token and j.status = 'running'""";
+
     /**
      * Writes callback deliveries for the jobs in {@code changed} that ended and want one: URL from the
      * job, else its project's webhook, else the account's; headers and encoding from the project's
@@ -151,6 +156,16 @@ public class JobStore {
     public Uni<Void> renewLeases(List<UUID> ids, List<UUID> tokens, Duration lease) {
         return pool.preparedQuery(RENEW_LEASES)
                 .execute(Tuple.of(seconds(lease), ids.toArray(UUID[]::new), tokens.toArray(UUID[]::new)))
+                .replaceWithVoid();
+    }
+
+    /**
+     * Hands jobs back to the queue, due at once, so another instance can take them without waiting for the
+     * lease; clearing the token turns a late outcome of the abandoned attempt into a no-op.
+     */
+    public Uni<Void> releaseLeases(List<UUID> ids, List<UUID> tokens) {
+        return pool.preparedQuery(RELEASE_LEASES)
+                .execute(Tuple.of(ids.toArray(UUID[]::new), tokens.toArray(UUID[]::new)))
                 .replaceWithVoid();
     }
 

@@ -16,7 +16,9 @@ import java.util.Map;
 public class TestDatabase implements QuarkusTestResourceLifecycleManager {
 
     public static final String HOST = System.getenv().getOrDefault("GATEWAY_TEST_DB_HOST", "127.0.0.1:5432");
-    public static final String NAME = System.getenv().getOrDefault("GATEWAY_TEST_DATABASE", "gateway_test");
+    /** Integration tests (Failsafe) add the suffix {@code _it}, so they never share the unit tests' database. */
+    public static final String NAME = System.getenv().getOrDefault("GATEWAY_TEST_DATABASE", "gateway_test")
+            + System.getProperty("gateway.test-database-suffix", "");
     private static boolean created;
 
     @Override
@@ -31,7 +33,11 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
     }
 
     public static String reactiveUrl() {
-        return "postgresql://" + HOST + "/" + NAME;
+        return reactiveUrl(NAME);
+    }
+
+    public static String reactiveUrl(String name) {
+        return "postgresql://" + HOST + "/" + name;
     }
 
     public static String jdbcUrl() {
@@ -44,16 +50,20 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
     }
 
     private static synchronized void recreateOnce() {
-        if (created) {
-            return;
+        if (!created) {
+            recreate(NAME);
+            created = true;
         }
+    }
+
+    /** Drops and creates an empty database; names derive from {@link #NAME} so parallel checkouts never collide. */
+    public static void recreate(String name) {
         try (Connection admin = DriverManager.getConnection("jdbc:postgresql://" + HOST + "/postgres", "postgres", "");
              Statement statement = admin.createStatement()) {
-            statement.execute("drop database if exists " + NAME + " with (force)");
-            statement.execute("create database " + NAME);
-            created = true;
+            statement.execute("drop database if exists " + name + " with (force)");
+            statement.execute("create database " + name);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot create test database " + NAME + " on " + HOST
+            throw new IllegalStateException("cannot create test database " + name + " on " + HOST
                     + " (is PostgreSQL running? see README)", e);
         }
     }
