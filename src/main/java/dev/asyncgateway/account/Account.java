@@ -16,33 +16,34 @@ public class Account {
     @Id
     public UUID id;
 
+    @Column(columnDefinition = "text")
     public String name;
 
     @Column(name = "api_key_hash")
     public byte[] apiKeyHash;
 
     /** Base64 of the HMAC key that signs this account's webhooks (shown to users as {@code whsec_...}). */
-    @Column(name = "webhook_secret")
+    @Column(name = "webhook_secret", columnDefinition = "text")
     public String webhookSecret;
 
     /** The secret before the last rotation; it keeps signing alongside the new one until {@link #previousSecretUntil}. */
-    @Column(name = "previous_webhook_secret")
+    @Column(name = "previous_webhook_secret", columnDefinition = "text")
     public String previousWebhookSecret;
 
     @Column(name = "previous_secret_until")
     public OffsetDateTime previousSecretUntil;
 
-    @Column(name = "webhook_url")
+    @Column(name = "webhook_url", columnDefinition = "text")
     public String webhookUrl;
 
     /** JSON array of {@code {"key","value"}} headers sent with every callback. */
-    @Column(name = "webhook_headers")
+    @Column(name = "webhook_headers", columnDefinition = "text")
     public String webhookHeaders;
 
-    @Column(name = "webhook_encoding")
+    @Column(name = "webhook_encoding", columnDefinition = "text")
     public String webhookEncoding;
 
-    @Column(name = "notification_url")
+    @Column(name = "notification_url", columnDefinition = "text")
     public String notificationUrl;
 
     @Column(name = "created_at")

@@ -2,7 +2,6 @@ package dev.asyncgateway.account;
 
 import dev.asyncgateway.api.ClientError;
 import dev.asyncgateway.store.AccountRepository;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,17 +50,12 @@ public class AccountService {
         if (cached != null) {
             return Uni.createFrom().item(cached);
         }
-        return findAccountId(hash).onItem().ifNull().failWith(() -> ClientError.unauthorized("unknown API key"))
+        return accounts.findIdByApiKeyHash(hash).onItem().ifNull().failWith(() -> ClientError.unauthorized("unknown API key"))
                 .invoke(id -> {
                     if (accountIdByKeyHash.size() < KEY_CACHE_LIMIT) {
                         accountIdByKeyHash.put(cacheKey, id);
                     }
                 });
-    }
-
-    @WithSession
-    Uni<UUID> findAccountId(byte[] hash) {
-        return accounts.findByApiKeyHash(hash).map(account -> account == null ? null : account.id);
     }
 
     @io.quarkus.runtime.annotations.RegisterForReflection

@@ -1,5 +1,6 @@
 package dev.asyncgateway.runner;
 
+import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.observability.GatewayMetrics;
 import dev.asyncgateway.store.JobOutcome;
 import dev.asyncgateway.store.JobRow;
@@ -35,6 +36,12 @@ public class JobExecutor {
     JobCompletion completion;
 
     @Inject
+    WakeUpSignal wakeUp;
+
+    @Inject
+    GatewayConfig config;
+
+    @Inject
     GatewayMetrics metrics;
 
     public Uni<Void> run(JobRow job, UUID leaseToken) {
@@ -46,7 +53,11 @@ public class JobExecutor {
         return fetcher.fetch(target)
                 .invoke(result -> metrics.fetchAttempt(result, System.nanoTime() - start))
                 .map(result -> decide(job, leaseToken, target, result))
-                .chain(completion::record);
+                .chain(outcome -> completion.record(outcome).invoke(() -> {
+                    if (outcome.retryDelay() != null && outcome.retryDelay().compareTo(config.runner().pollInterval()) < 0) {
+                        wakeUp.jobsDueIn(outcome.retryDelay());
+                    }
+                }));
     }
 
     private JobOutcome decide(JobRow job, UUID leaseToken, TargetRequest target, FetchResult result) {

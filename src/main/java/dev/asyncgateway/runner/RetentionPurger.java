@@ -20,7 +20,7 @@ public class RetentionPurger {
     @Inject
     GatewayConfig config;
 
-    @Scheduled(every = "${gateway.jobs.purge-interval:1m}", delayed = "30s",
+    @Scheduled(every = "${gateway.jobs.purge-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> purge() {
         return purgeBatches(0);

@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,6 +59,11 @@ public class WakeUpSignal {
 
     public void deliveriesAdded() {
         signal(DELIVERIES);
+    }
+
+    /** Wakes this instance's job runner once the delay has passed, e.g. when a retry falls due before the next poll. */
+    public void jobsDueIn(Duration delay) {
+        vertx.setTimer(Math.max(1, delay.toMillis()), id -> wakeLocal(JOBS));
     }
 
     public void onSignal(String channel, Runnable listener) {

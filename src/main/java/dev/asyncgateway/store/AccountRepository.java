@@ -2,6 +2,7 @@ package dev.asyncgateway.store;
 
 import dev.asyncgateway.account.Account;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -10,7 +11,9 @@ import java.util.UUID;
 @ApplicationScoped
 public class AccountRepository implements PanacheRepositoryBase<Account, UUID> {
 
-    public Uni<Account> findByApiKeyHash(byte[] hash) {
-        return find("apiKeyHash", hash).firstResult();
+    /** The id of the account with this key hash, or null. */
+    @WithSession
+    public Uni<UUID> findIdByApiKeyHash(byte[] hash) {
+        return find("apiKeyHash", hash).firstResult().map(account -> account == null ? null : account.id);
     }
 }

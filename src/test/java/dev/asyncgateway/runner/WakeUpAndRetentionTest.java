@@ -1,0 +1,81 @@
+package dev.asyncgateway.runner;
+
+import dev.asyncgateway.testsupport.Api;
+import dev.asyncgateway.testsupport.TargetServer;
+import dev.asyncgateway.testsupport.TestDatabase;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+/**
+ * With the fallback poll an hour away, only wake-ups can explain a job running promptly; with a one
+ * second lease, only lease renewal can explain a slow fetch not being started twice.
+ */
+@QuarkusTest
+@TestProfile(WakeUpAndRetentionTest.Profile.class)
+class WakeUpAndRetentionTest {
+
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of(
+                    "gateway.runner.poll-interval", "1h",
+                    "gateway.runner.lease", "1s",
+                    "gateway.fetch.attempt-timeout", "10s",
+                    "gateway.jobs.retention", "2s",
+                    "gateway.jobs.purge-interval", "1s");
+        }
+    }
+
+    private final TargetServer target = TargetServer.get();
+
+    @Test
+    void aSubmittedJobRunsAtOnceWithoutWaitingForThePoll() {
+        String id = Api.submitJob(Map.of("apiKey", "test-key", "url", target.url("/ok")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> Api.status(id).equals("finished"));
+    }
+
+    @Test
+    void aJobAddedByAnotherInstanceRunsOnItsNotification() throws Exception {
+        UUID id = UUID.randomUUID();
+        try (Connection db = TestDatabase.connect();
+             PreparedStatement insert = db.prepareStatement("""
+                     insert into job (id, account_id, status_url, url, deadline_at)
+                     select ?, id, 'http://elsewhere/jobs/' || ?, ?, now() + interval '1 minute' from account limit 1""")) {
+            insert.setObject(1, id);
+            insert.setString(2, id.toString());
+            insert.setString(3, target.url("/ok"));
+            insert.executeUpdate();
+            db.createStatement().execute("NOTIFY gateway_jobs_due");
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> Api.status(id.toString()).equals("finished"));
+    }
+
+    @Test
+    void aFetchLongerThanTheLeaseKeepsItsJob() {
+        String key = UUID.randomUUID().toString();
+        String path = "/slow/" + key + "/3000";
+        String id = Api.submitJob(Map.of("apiKey", "test-key", "url", target.url(path)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> Api.status(id).equals("finished"));
+        assertThat("fetched once, not re-claimed when the first lease ran out", target.hits(path), equalTo(1));
+        Api.job(id).body("attempts", equalTo(1));
+    }
+
+    @Test
+    void endedJobsArePurgedAfterTheRetentionPeriod() {
+        String id = Api.submitJob(Map.of("apiKey", "test-key", "url", target.url("/ok")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> Api.status(id).equals("finished"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> Api.job(id).extract().statusCode() == 404);
+    }
+}
