@@ -49,6 +49,10 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
         return DriverManager.getConnection(jdbcUrl(), "postgres", "");
     }
 
+    public static Connection connect(String name) throws SQLException {
+        return DriverManager.getConnection("jdbc:" + reactiveUrl(name), "postgres", "");
+    }
+
     private static synchronized void recreateOnce() {
         if (!created) {
             recreate(NAME);
