@@ -1,15 +1,13 @@
 package dev.asyncgateway.api;
 
 import com.fasterxml.jackson.core.JacksonException;
-import io.vertx.core.VertxException;
-import io.vertx.sqlclient.ClosedConnectionException;
+import dev.asyncgateway.store.DatabaseFailures;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import java.net.ConnectException;
 import java.time.Duration;
 
 /** The one place where failures become HTTP answers, always in the {@link ApiError} shape and never with a stack trace. */
@@ -43,24 +41,12 @@ public class ErrorMapper {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
-        if (isDatabaseUnreachable(e)) {
+        if (DatabaseFailures.isUnreachable(e)) {
             LOG.warnf("database unreachable: %s", e.toString());
             return answer(503, new ApiError("database unavailable, try again shortly", null), DATABASE_RETRY_AFTER);
         }
         LOG.error("unexpected failure", e);
         return answer(500, new ApiError("internal error", null), null);
-    }
-
-    /** An outage of PostgreSQL surfaces as one of these anywhere in the cause chain. */
-    static boolean isDatabaseUnreachable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof ClosedConnectionException
-                    || t instanceof io.netty.channel.ConnectTimeoutException
-                    || (t instanceof VertxException && String.valueOf(t.getMessage()).contains("onnection"))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static Response answer(int status, ApiError body, Duration retryAfter) {

@@ -1,5 +1,6 @@
 package dev.asyncgateway.api;
 
+import dev.asyncgateway.job.IdempotencyKey;
 import dev.asyncgateway.job.JobCancellationService;
 import dev.asyncgateway.job.JobQueryService;
 import dev.asyncgateway.job.JobSubmissionService;
@@ -9,6 +10,7 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -49,15 +51,16 @@ public class JobResource {
     @POST
     @Path("jobs")
     @Consumes(MediaType.WILDCARD)
-    public Uni<JobView> submit(String body) {
-        return submissions.submit(bodies.parse(body), false, statusUrls.prefix(uriInfo)).map(views -> views.get(0));
+    public Uni<JobView> submit(String body, @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
+        return submissions.submit(bodies.parse(body), false, statusUrls.prefix(uriInfo), idempotencyKey)
+                .map(views -> views.get(0));
     }
 
     @POST
     @Path("batchjobs")
     @Consumes(MediaType.WILDCARD)
-    public Uni<List<JobView>> submitBatch(String body) {
-        return submissions.submit(bodies.parse(body), true, statusUrls.prefix(uriInfo));
+    public Uni<List<JobView>> submitBatch(String body, @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
+        return submissions.submit(bodies.parse(body), true, statusUrls.prefix(uriInfo), idempotencyKey);
     }
 
     /** The statusUrl: the random id is the capability, so no key is needed (as in ScraperAPI). */

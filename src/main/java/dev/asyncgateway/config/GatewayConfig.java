@@ -33,12 +33,33 @@ public interface GatewayConfig {
 
     UrlPolicy urlPolicy();
 
+    Database database();
+
     Metrics metrics();
 
     interface Jobs {
         /** Largest {@code timeoutSec} a job may ask for; also the default. ScraperAPI's window is 24 h. */
         @WithDefault("86400")
         int maxTimeoutSec();
+
+        /**
+         * Largest request body the API accepts, in bytes; larger ones get a 413 in the API's error shape.
+         * {@code quarkus.http.limits.max-body-size} (20M) stays above it as the server's hard stop.
+         */
+        @WithDefault("16777216")
+        long requestMaxBytes();
+
+        /** Submissions (requests to {@code POST /jobs} or {@code /batchjobs}) per second and account, per instance. */
+        @WithDefault("50")
+        double submissionsPerSecond();
+
+        /** Submissions an account may make at once above the steady rate, per instance. */
+        @WithDefault("200")
+        int submissionBurst();
+
+        /** How long an {@code Idempotency-Key} is remembered: a retry within this window returns the original jobs. */
+        @WithDefault("24h")
+        Duration idempotencyKeyTtl();
 
         /** Most URLs in one {@code POST /batchjobs}. */
         @WithDefault("50000")
@@ -93,6 +114,13 @@ public interface GatewayConfig {
         /** Most jobs claimed by one statement. */
         @WithDefault("128")
         int claimBatchSize();
+
+        /**
+         * Most jobs of one account being fetched at once, across all instances (counted in the database).
+         * Claims also take accounts round-robin, so this only bounds what a single busy account may hold.
+         */
+        @WithDefault("512")
+        int accountMaxInFlight();
 
         /** How long a claimed job is reserved for this instance before another may take it. Renewed while a fetch runs. */
         @WithDefault("30s")
@@ -178,25 +206,77 @@ public interface GatewayConfig {
         @WithDefault("32")
         int concurrencyPerHost();
 
-        /** How long a claimed delivery is reserved for this instance. */
+        /** How long a claimed delivery is reserved for this instance; keep it longer than {@link #timeout()}. */
         @WithDefault("60s")
         Duration lease();
 
         /** How long the previous signing secret keeps signing after a rotation. */
         @WithDefault("24h")
         Duration secretRotationOverlap();
+
+        /** Most deliveries claimed by one statement. */
+        @WithDefault("128")
+        int claimBatchSize();
+
+        /** How much of a receiver's answer is kept in the attempt log, in bytes. */
+        @WithDefault("2048")
+        int responseLogBytes();
+
+        /** Most deliveries whose outcome one statement records. */
+        @WithDefault("256")
+        int recordBatchSize();
+
+        /**
+         * How often batches are checked for having ended, as a safety net: the instance that ends a
+         * batch's last job announces it at once; this catches announcements a crash interrupted.
+         */
+        @WithDefault("30s")
+        Duration batchSweepInterval();
+
+        /** Most batches one sweep statement announces; the sweep goes on while it finds that many. */
+        @WithDefault("500")
+        int batchSweepSize();
     }
 
+    /**
+     * Which addresses targets, redirect hops, callbacks and notification URLs may reach. Checked at
+     * submission and again on the resolved address when connecting; by default only public addresses.
+     */
     interface UrlPolicy {
-        /** Allow targets, callbacks and notification URLs on private, loopback and link-local networks. */
+        /**
+         * Allow private, loopback, link-local, CGNAT, IPv6 unique-local and special-purpose addresses.
+         * Unspecified, multicast and broadcast addresses stay refused. On in the dev and test profiles only.
+         */
         @WithDefault("false")
         boolean allowPrivateNetworks();
 
-        /** CIDR blocks reachable even though they are not public, e.g. {@code 10.1.0.0/16}. */
+        /** Comma-separated CIDR blocks reachable even though they are not public, e.g. {@code 10.1.0.0/16,fd00:1::/64}. */
         Optional<List<String>> allowCidrs();
 
-        /** Ports outbound URLs may use; empty means any. */
+        /** Comma-separated ports outbound URLs may use; unset means any. */
         Optional<List<Integer>> allowedPorts();
+
+        /** Threads resolving host names (the system resolver blocks); bounds how many lookups run at once. */
+        @WithDefault("16")
+        int resolverThreads();
+    }
+
+    interface Database {
+        /** How long to wait for PostgreSQL to accept a new connection; bounds a request's wait when the database host is unreachable. */
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        /** How long a statement waits for a free pooled connection before the request gets a 503. */
+        @WithDefault("10s")
+        Duration acquireTimeout();
+
+        /** How many API statements in a row must fail for want of the database before the breaker answers 503 at once. */
+        @WithDefault("4")
+        int breakerRequestVolume();
+
+        /** How long the open breaker answers 503 at once before letting a statement probe the database again. */
+        @WithDefault("5s")
+        Duration breakerDelay();
     }
 
     interface Metrics {

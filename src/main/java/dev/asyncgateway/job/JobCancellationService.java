@@ -1,10 +1,13 @@
 package dev.asyncgateway.job;
 
 import dev.asyncgateway.account.AccountService;
+import dev.asyncgateway.callback.BatchFinishedAnnouncer;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.observability.GatewayMetrics;
+import dev.asyncgateway.runner.WakeUpSignal;
 import dev.asyncgateway.store.JobRow;
 import dev.asyncgateway.store.JobStore;
+import dev.asyncgateway.store.StateChange;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -36,6 +39,12 @@ public class JobCancellationService {
     @Inject
     GatewayMetrics metrics;
 
+    @Inject
+    BatchFinishedAnnouncer batches;
+
+    @Inject
+    WakeUpSignal wakeUp;
+
     public Uni<JobRow> cancel(UUID jobId, String apiKey) {
         return accounts.authenticate(apiKey)
                 .chain(accountId -> queries.getOwned(jobId, accountId)
@@ -48,6 +57,12 @@ public class JobCancellationService {
                     LOG.infof("job %s failed: cancelled (callback queued: %s)", change.jobId(), change.callbackQueued());
                     metrics.jobEnded(change);
                 }))
+                .invoke(changes -> {
+                    if (changes.stream().anyMatch(StateChange::callbackQueued)) {
+                        wakeUp.deliveriesAdded();
+                    }
+                    batches.jobsEnded(changes);
+                })
                 .chain(() -> queries.get(job.id()));
     }
 }

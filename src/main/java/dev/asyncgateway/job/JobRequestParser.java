@@ -4,11 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.asyncgateway.api.ClientError;
 import dev.asyncgateway.config.GatewayConfig;
+import dev.asyncgateway.urlpolicy.OutboundUrlPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -29,13 +28,16 @@ public class JobRequestParser {
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD");
     private static final Set<String> COMMON_FIELDS = Set.of("apiKey", "method", "headers", "body", "apiParams",
             "callback", "expectUnsuccessReport", "expectsUnsuccessReport", "timeoutSec", "meta", "project");
-    private static final Pattern PROJECT_NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+    public static final Pattern PROJECT_NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
 
     @Inject
     GatewayConfig config;
 
     @Inject
     ApiParamsParser apiParamsParser;
+
+    @Inject
+    OutboundUrlPolicy urlPolicy;
 
     public JobRequest parse(JsonNode root, boolean batch) {
         if (root == null || !root.isObject()) {
@@ -65,7 +67,7 @@ public class JobRequestParser {
         }
     }
 
-    private static List<String> urls(JsonNode node, GatewayConfig.Jobs limits) {
+    private List<String> urls(JsonNode node, GatewayConfig.Jobs limits) {
         if (node == null || node.isNull()) {
             throw ClientError.invalid("'urls' is required", "urls");
         }
@@ -85,7 +87,7 @@ public class JobRequestParser {
         return urls;
     }
 
-    private static String targetUrl(JsonNode node, String field, GatewayConfig.Jobs limits) {
+    private String targetUrl(JsonNode node, String field, GatewayConfig.Jobs limits) {
         if (node == null || node.isNull()) {
             throw ClientError.invalid("'" + field + "' is required", field);
         }
@@ -93,26 +95,8 @@ public class JobRequestParser {
         if (url.length() > limits.urlMaxLength()) {
             throw ClientError.invalid("'" + field + "' is longer than " + limits.urlMaxLength() + " characters", field);
         }
-        requireHttpUrl(url, field);
+        urlPolicy.requireAllowed(url, OutboundUrlPolicy.Use.TARGET, field);
         return url;
-    }
-
-    /** An absolute http(s) URL with a host; the outbound address policy is checked separately. */
-    static URI requireHttpUrl(String url, String field) {
-        URI uri;
-        try {
-            uri = new URI(url);
-        } catch (URISyntaxException e) {
-            throw ClientError.invalid("'" + field + "' is not a valid URL", field);
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw ClientError.invalid("'" + field + "' must be an http or https URL", field);
-        }
-        if (uri.getHost() == null || uri.getHost().isEmpty()) {
-            throw ClientError.invalid("'" + field + "' must name a host", field);
-        }
-        return uri;
     }
 
     private static String method(JsonNode node) {
@@ -163,7 +147,7 @@ public class JobRequestParser {
         return body;
     }
 
-    private static String callbackUrl(JsonNode node) {
+    private String callbackUrl(JsonNode node) {
         if (node == null || node.isNull()) {
             return null;
         }
@@ -185,7 +169,7 @@ public class JobRequestParser {
             throw ClientError.invalid("'callback.url' is required", "callback.url");
         }
         String callbackUrl = text(url, "callback.url");
-        requireHttpUrl(callbackUrl, "callback.url");
+        urlPolicy.requireAllowed(callbackUrl, OutboundUrlPolicy.Use.CALLBACK, "callback.url");
         return callbackUrl;
     }
 
@@ -244,7 +228,7 @@ public class JobRequestParser {
         return meta;
     }
 
-    static String text(JsonNode node, String field) {
+    public static String text(JsonNode node, String field) {
         if (!node.isTextual()) {
             throw ClientError.invalid("'" + field + "' must be a string", field);
         }

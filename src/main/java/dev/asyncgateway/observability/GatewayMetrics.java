@@ -52,6 +52,12 @@ public class GatewayMetrics {
                 .record(Duration.ofNanos(durationNanos));
     }
 
+    /** One callback or notification delivery attempt; {@code outcome} is {@code delivered}, {@code retry} or {@code failed}. */
+    public void deliveryAttempt(String outcome, Duration duration) {
+        attemptTimer("gateway.callback.attempts", "Callback and notification delivery attempts and their duration, by outcome",
+                outcome).record(duration);
+    }
+
     private Timer attemptTimer(String name, String description, String outcome) {
         return Timer.builder(name).description(description).tag("outcome", outcome)
                 .serviceLevelObjectives(ATTEMPT_BUCKETS)

@@ -1,5 +1,6 @@
 package dev.asyncgateway.observability;
 
+import dev.asyncgateway.callback.DeliveryPoller;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.runner.JobPoller;
 import dev.asyncgateway.store.QueueSnapshot;
@@ -36,7 +37,10 @@ public class QueueGauges {
     GatewayConfig config;
 
     @Inject
-    JobPoller poller;
+    JobPoller jobs;
+
+    @Inject
+    DeliveryPoller deliveries;
 
     private final AtomicBoolean refreshing = new AtomicBoolean();
     private volatile QueueSnapshot latest;
@@ -54,8 +58,10 @@ public class QueueGauges {
                 QueueSnapshot::deliveriesDue);
         queueGauge("gateway.deliveries.oldest.due.age", "How long the oldest due delivery has waited", "seconds",
                 QueueSnapshot::oldestDueDeliveryAgeSeconds);
-        Gauge.builder("gateway.jobs.inflight", poller, JobPoller::inFlight)
+        Gauge.builder("gateway.jobs.inflight", jobs, JobPoller::inFlight)
                 .description("Target fetches in flight on this instance").register(registry);
+        Gauge.builder("gateway.deliveries.inflight", deliveries, DeliveryPoller::inFlight)
+                .description("Callback and notification attempts in flight on this instance").register(registry);
     }
 
     private void queueGauge(String name, String description, String unit, ToDoubleFunction<QueueSnapshot> value) {

@@ -1,5 +1,6 @@
 package dev.asyncgateway.runner;
 
+import io.smallrye.mutiny.vertx.TypeArg;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -9,15 +10,29 @@ import io.vertx.ext.web.codec.BodyCodec;
 import io.vertx.ext.web.codec.spi.BodyStream;
 
 /**
- * Buffers a response body up to a limit. Past the limit the result fails at once, which makes the
- * web client drop the connection: an endless or huge body costs at most the limit in memory.
+ * Buffers a response body up to a limit. Past the limit the result and the write fail at once, which
+ * makes the web client drop the connection: an endless or huge body costs at most the limit in memory.
+ * In truncating mode (for logs of a receiver's answer) the body is cut at the limit instead.
  */
-final class CappedBodyCodec implements BodyCodec<Buffer> {
+public final class CappedBodyCodec implements BodyCodec<Buffer> {
 
     private final int maxBytes;
+    private final boolean truncate;
 
     CappedBodyCodec(int maxBytes) {
+        this(maxBytes, false);
+    }
+
+    private CappedBodyCodec(int maxBytes, boolean truncate) {
         this.maxBytes = maxBytes;
+        this.truncate = truncate;
+    }
+
+    /** Keeps the first {@code maxBytes} of a body and drops the rest, for the Mutiny web client. */
+    public static io.vertx.mutiny.ext.web.codec.BodyCodec<io.vertx.mutiny.core.buffer.Buffer> truncating(int maxBytes) {
+        return io.vertx.mutiny.ext.web.codec.BodyCodec.newInstance(new CappedBodyCodec(maxBytes, true), new TypeArg<>(
+                core -> io.vertx.mutiny.core.buffer.Buffer.newInstance((Buffer) core),
+                io.vertx.mutiny.core.buffer.Buffer::getDelegate));
     }
 
     /** Raised when a body grows past its limit. */
@@ -53,15 +68,20 @@ final class CappedBodyCodec implements BodyCodec<Buffer> {
 
         @Override
         public Future<Void> write(Buffer data) {
-            if (result.future().isComplete()) {
+            if (body.length() + data.length() <= maxBytes) {
+                body.appendBuffer(data);
                 return Future.succeededFuture();
             }
-            if (body.length() + data.length() > maxBytes) {
-                result.tryFail(new BodyTooLargeException(maxBytes));
-            } else {
-                body.appendBuffer(data);
+            if (truncate) {
+                // The rest is read and dropped until the answer ends or the request deadline cuts it off.
+                body.appendBuffer(data, 0, maxBytes - body.length());
+                return Future.succeededFuture();
             }
-            return Future.succeededFuture();
+            BodyTooLargeException tooLarge = new BodyTooLargeException(maxBytes);
+            result.tryFail(tooLarge);
+            // A failed write ends the pipe from the response, and the web client then resets the
+            // request: without it an endless body would keep the connection busy forever.
+            return Future.failedFuture(tooLarge);
         }
 
         @Override

@@ -6,6 +6,7 @@ import dev.asyncgateway.store.QueueSnapshot;
 import dev.asyncgateway.store.QueueStatsStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
@@ -13,8 +14,8 @@ import java.time.Duration;
 
 /**
  * Works off due work until none is left, for platforms that give an instance CPU only while it serves a
- * request: a scheduler calls {@code POST /admin/drain}, and the request stays open while the runner claims
- * and fetches as usual. It only wakes the runner and watches the queue; it runs nothing itself.
+ * request: a scheduler calls {@code POST /admin/drain}, and the request stays open while the workers claim
+ * and run jobs and deliveries as usual. It only wakes them and watches the queue; it runs nothing itself.
  */
 @ApplicationScoped
 public class DueWorkDrain {
@@ -25,7 +26,7 @@ public class DueWorkDrain {
     GatewayConfig config;
 
     @Inject
-    JobPoller poller;
+    Instance<LeaseHolder> workers;
 
     @Inject
     QueueStatsStore stats;
@@ -44,9 +45,9 @@ public class DueWorkDrain {
     }
 
     private Uni<DrainReport> untilNothingDue(long startNanos, long deadlineNanos) {
-        poller.wake();
+        workers.forEach(LeaseHolder::wake);
         return stats.snapshot().chain(snapshot -> {
-            boolean drained = snapshot.nothingDue() && poller.idle();
+            boolean drained = snapshot.nothingDue() && workers.stream().allMatch(LeaseHolder::idle);
             if (drained || shutdown.draining() || System.nanoTime() - deadlineNanos >= 0) {
                 return Uni.createFrom().item(report(drained, snapshot, startNanos));
             }

@@ -1,6 +1,7 @@
 package dev.asyncgateway.runner;
 
 import io.netty.handler.codec.TooLongFrameException;
+import dev.asyncgateway.urlpolicy.UrlPolicyViolation;
 import io.vertx.core.VertxException;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -17,6 +18,9 @@ public class FetchFailures {
 
     public FetchResult.Failure classify(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof UrlPolicyViolation) {
+                return new FetchResult.Failure(UrlPolicyViolation.FAIL_REASON, t.getMessage(), false);
+            }
             if (t instanceof CappedBodyCodec.BodyTooLargeException) {
                 return new FetchResult.Failure("response_too_large", t.getMessage(), false);
             }

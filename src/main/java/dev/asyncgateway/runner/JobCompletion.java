@@ -1,5 +1,6 @@
 package dev.asyncgateway.runner;
 
+import dev.asyncgateway.callback.BatchFinishedAnnouncer;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.observability.GatewayMetrics;
 import dev.asyncgateway.store.JobOutcome;
@@ -7,24 +8,21 @@ import dev.asyncgateway.store.JobStore;
 import dev.asyncgateway.store.StateChange;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 /**
- * Records fetch outcomes with group commit: while one completion statement runs, outcomes queue up
- * and the next statement writes them all. No timer is involved, so a lone outcome is written at once
- * and a busy runner writes hundreds per round trip.
+ * Records fetch outcomes with group commit (see {@link GroupCommit}), and announces what ended:
+ * queued callbacks wake the delivery workers, ended batch jobs let the batch be announced.
  */
 @ApplicationScoped
 public class JobCompletion {
 
     private static final Logger LOG = Logger.getLogger(JobCompletion.class);
-    private static final long RETRY_DELAY_MS = 1000;
 
     @Inject
     JobStore store;
@@ -36,59 +34,25 @@ public class JobCompletion {
     WakeUpSignal wakeUp;
 
     @Inject
+    BatchFinishedAnnouncer batches;
+
+    @Inject
     Vertx vertx;
 
     @Inject
     GatewayMetrics metrics;
 
-    private final List<Pending> queue = new ArrayList<>();
-    private boolean writing;
+    private GroupCommit<JobOutcome> commits;
 
-    private record Pending(JobOutcome outcome, CompletableFuture<Void> done) {
+    @PostConstruct
+    void createGroupCommit() {
+        commits = new GroupCommit<>("job outcome", config.runner().completionBatchSize(),
+                outcomes -> store.complete(outcomes, config.callback().maxAttempts()).invoke(this::announce), vertx);
     }
 
     /** Completes when the outcome is stored (or known to be moot because the lease was lost). */
     public Uni<Void> record(JobOutcome outcome) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        boolean start;
-        synchronized (this) {
-            queue.add(new Pending(outcome, done));
-            start = !writing;
-            writing = true;
-        }
-        if (start) {
-            writeNext();
-        }
-        return Uni.createFrom().completionStage(done);
-    }
-
-    private void writeNext() {
-        List<Pending> batch;
-        synchronized (this) {
-            if (queue.isEmpty()) {
-                writing = false;
-                return;
-            }
-            int n = Math.min(queue.size(), config.runner().completionBatchSize());
-            batch = new ArrayList<>(queue.subList(0, n));
-            queue.subList(0, n).clear();
-        }
-        List<JobOutcome> outcomes = batch.stream().map(Pending::outcome).toList();
-        store.complete(outcomes, config.callback().maxAttempts()).subscribe().with(
-                changes -> {
-                    announce(changes);
-                    batch.forEach(p -> p.done().complete(null));
-                    writeNext();
-                },
-                failure -> {
-                    // Typically the database is away: keep the outcomes and try again. Should this
-                    // instance die first, the jobs' leases expire and they are fetched again.
-                    LOG.warnf("cannot record %d job outcome(s), retrying: %s", batch.size(), failure.toString());
-                    synchronized (this) {
-                        queue.addAll(0, batch);
-                    }
-                    vertx.setTimer(RETRY_DELAY_MS, id -> writeNext());
-                });
+        return commits.submit(outcome);
     }
 
     private void announce(List<StateChange> changes) {
@@ -105,5 +69,6 @@ public class JobCompletion {
         if (callbacks) {
             wakeUp.deliveriesAdded();
         }
+        batches.jobsEnded(changes);
     }
 }

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
@@ -45,12 +46,13 @@ public class JobExecutor {
     GatewayMetrics metrics;
 
     public Uni<Void> run(JobRow job, UUID leaseToken) {
-        if (!job.deadlineAt().isAfter(OffsetDateTime.now())) {
+        Duration timeLeft = Duration.between(OffsetDateTime.now(), job.deadlineAt());
+        if (timeLeft.isNegative() || timeLeft.isZero()) {
             return completion.record(JobOutcome.failed(job.id(), leaseToken, TIMED_OUT));
         }
         TargetRequest target = targetRequests.of(job);
         long start = System.nanoTime();
-        return fetcher.fetch(target)
+        return fetcher.fetch(target, timeLeft)
                 .invoke(result -> metrics.fetchAttempt(result, System.nanoTime() - start))
                 .map(result -> decide(job, leaseToken, target, result))
                 .chain(outcome -> completion.record(outcome).invoke(() -> {

@@ -5,6 +5,7 @@ import dev.asyncgateway.store.JobRow;
 import dev.asyncgateway.store.JobStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -25,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * claiming while claims come back full, so a backlog drains without waiting for the poll.
  */
 @ApplicationScoped
-public class JobPoller {
+public class JobPoller implements LeaseHolder {
 
     private static final Logger LOG = Logger.getLogger(JobPoller.class);
 
@@ -68,27 +69,35 @@ public class JobPoller {
         vertx.cancelTimer(renewTimer);
     }
 
+    @Override
+    public String workName() {
+        return "job";
+    }
+
     /** Claims no more jobs; fetches in flight go on, and their leases keep being renewed. */
+    @Override
     public void stopClaiming() {
         running = false;
         vertx.cancelTimer(pollTimer);
     }
 
     /** Jobs currently being fetched by this instance. */
+    @Override
     public int inFlight() {
         return inFlight.get();
     }
 
-    /** True when no claim statement is running and no fetch is in flight. */
+    @Override
     public boolean idle() {
         return inFlight.get() == 0 && !claiming.get();
     }
 
-    /** The jobs this instance holds right now: job id to lease token. */
-    public Map<UUID, UUID> leasesHeld() {
-        return Map.copyOf(leases);
+    @Override
+    public Uni<Integer> releaseUnfinished() {
+        return store.releaseLeases(Map.copyOf(leases));
     }
 
+    @Override
     public void wake() {
         wakeRequested.set(true);
         if (running && claiming.compareAndSet(false, true)) {
@@ -105,7 +114,7 @@ public class JobPoller {
         }
         int limit = Math.min(free, config.runner().claimBatchSize());
         UUID leaseToken = UUID.randomUUID();
-        store.claim(limit, config.runner().lease(), leaseToken).subscribe().with(
+        store.claim(limit, config.runner().lease(), leaseToken, config.runner().accountMaxInFlight()).subscribe().with(
                 jobs -> {
                     jobs.forEach(job -> start(job, leaseToken));
                     afterClaim(jobs.size() == limit);

@@ -1,6 +1,7 @@
 package dev.asyncgateway.runner;
 
 import dev.asyncgateway.config.GatewayConfig;
+import dev.asyncgateway.store.IdempotencyKeyStore;
 import dev.asyncgateway.store.JobStore;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -8,7 +9,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
-/** Deletes jobs that ended longer ago than the retention period, in small batches so no statement runs long. */
+import java.util.function.Function;
+
+/**
+ * Deletes jobs that ended longer ago than the retention period, and idempotency keys past their
+ * lifetime, in small batches so no statement runs long.
+ */
 @ApplicationScoped
 public class RetentionPurger {
 
@@ -18,22 +24,29 @@ public class RetentionPurger {
     JobStore store;
 
     @Inject
+    IdempotencyKeyStore idempotencyKeys;
+
+    @Inject
     GatewayConfig config;
 
     @Scheduled(every = "${gateway.jobs.purge-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> purge() {
-        return purgeBatches(0);
+        GatewayConfig.Jobs jobs = config.jobs();
+        return purgeBatches(limit -> store.purgeEnded(jobs.retention(), limit), "ended job(s) past retention", 0)
+                .chain(() -> purgeBatches(limit -> idempotencyKeys.purgeExpired(jobs.idempotencyKeyTtl(), limit),
+                        "expired idempotency key(s)", 0));
     }
 
-    private Uni<Void> purgeBatches(int deletedSoFar) {
+    /** Runs {@code deleteUpTo} until a batch comes back short, so each statement stays small. */
+    private Uni<Void> purgeBatches(Function<Integer, Uni<Integer>> deleteUpTo, String what, int deletedSoFar) {
         int batch = config.jobs().purgeBatchSize();
-        return store.purgeEnded(config.jobs().retention(), batch).chain(deleted -> {
+        return deleteUpTo.apply(batch).chain(deleted -> {
             if (deleted == batch) {
-                return purgeBatches(deletedSoFar + deleted);
+                return purgeBatches(deleteUpTo, what, deletedSoFar + deleted);
             }
             if (deletedSoFar + deleted > 0) {
-                LOG.infof("purged %d ended job(s) past retention", deletedSoFar + deleted);
+                LOG.infof("purged %d %s", deletedSoFar + deleted, what);
             }
             return Uni.createFrom().voidItem();
         });

@@ -2,12 +2,13 @@ package dev.asyncgateway.runner;
 
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.job.ApiParams;
+import dev.asyncgateway.urlpolicy.OutboundUrlPolicy;
+import dev.asyncgateway.urlpolicy.SafeAddressResolver;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.vertx.TypeArg;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.MultiMap;
 import io.vertx.mutiny.core.Vertx;
@@ -22,16 +23,18 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Fetches a job's target over non-blocking HTTP: connect and attempt timeouts always set, the body
- * capped, redirects followed by hand (bounded, and each hop visible to the URL policy).
+ * capped, redirects followed by hand (bounded, and each hop checked by the URL policy at connect time).
  */
 @Startup // the client must be created outside any request: one made on an HTTP verticle's context closes with it on shutdown
 @ApplicationScoped
@@ -48,23 +51,19 @@ public class TargetFetcher {
     @Inject
     FetchFailures failures;
 
+    @Inject
+    SafeAddressResolver resolver;
+
     private WebClient client;
     private BodyCodec<Buffer> cappedBody;
 
     @PostConstruct
     void createClient() {
         GatewayConfig.Fetch fetch = config.fetch();
-        WebClientOptions options = new WebClientOptions()
-                .setConnectTimeout((int) fetch.connectTimeout().toMillis())
-                .setMaxPoolSize(fetch.poolSizePerHost())
-                .setKeepAlive(true)
-                .setFollowRedirects(false)
-                .setTryUseCompression(true)
-                .setUserAgentEnabled(false)
-                .setProtocolVersion(HttpVersion.HTTP_1_1)
-                .setVerifyHost(true)
-                .setTrustAll(false);
+        WebClientOptions options = OutboundClientOptions.of(fetch.connectTimeout(), fetch.poolSizePerHost())
+                .setTryUseCompression(true);
         client = WebClient.create(vertx, options);
+        RequestDeadline.install(client, vertx, fetch.attemptTimeout());
         cappedBody = BodyCodec.newInstance(new CappedBodyCodec(fetch.maxBodyBytes()),
                 new TypeArg<>(core -> Buffer.newInstance((io.vertx.core.buffer.Buffer) core), Buffer::getDelegate));
     }
@@ -73,12 +72,15 @@ public class TargetFetcher {
         client.close();
     }
 
-    /** One attempt: the target's final answer (after redirects when asked), or the reason there was none. */
-    public Uni<FetchResult> fetch(TargetRequest target) {
-        long attemptTimeoutMs = config.fetch().attemptTimeout().toMillis();
+    /**
+     * One attempt: the target's final answer (after redirects when asked), or the reason there was none.
+     * It takes at most the attempt timeout, and never longer than {@code timeLeft}, the job's remaining time.
+     */
+    public Uni<FetchResult> fetch(TargetRequest target, Duration timeLeft) {
+        Duration limit = timeLeft.compareTo(config.fetch().attemptTimeout()) < 0 ? timeLeft : config.fetch().attemptTimeout();
         return follow(target.method(), target.url(), target.headers(), target.body(), target.params(), 0)
-                .ifNoItem().after(config.fetch().attemptTimeout())
-                .failWith(() -> new java.util.concurrent.TimeoutException("no answer within " + attemptTimeoutMs + " ms"))
+                .ifNoItem().after(limit)
+                .failWith(() -> new TimeoutException("no answer within " + limit.toMillis() + " ms"))
                 .onFailure().recoverWithItem(failures::classify);
     }
 
@@ -101,16 +103,20 @@ public class TargetFetcher {
         });
     }
 
+    /** Every hop is resolved and checked by the URL policy, and sent to exactly the address that was checked. */
     private Uni<HttpResponse<Buffer>> send(String method, String url, Map<String, String> headers, String body) {
-        HttpRequest<Buffer> request = client.requestAbs(HttpMethod.valueOf(method), url)
-                .idleTimeout(config.fetch().attemptTimeout().toMillis())
-                .as(cappedBody);
-        MultiMap requestHeaders = request.headers();
-        headers.forEach(requestHeaders::set);
-        return body == null ? request.send() : request.sendBuffer(Buffer.buffer(body));
+        return resolver.resolve(url, OutboundUrlPolicy.Use.TARGET).chain(address -> {
+            HttpRequest<Buffer> request = address.request(client, HttpMethod.valueOf(method))
+                    .idleTimeout(config.fetch().attemptTimeout().toMillis())
+                    .as(cappedBody);
+            MultiMap requestHeaders = request.headers();
+            headers.forEach(requestHeaders::set);
+            return body == null ? request.send() : request.sendBuffer(Buffer.buffer(body));
+        });
     }
 
-    private static FetchResult answer(HttpResponse<Buffer> response, String finalUrl) {
+    /** A response as a {@link FetchResult.Answer}: header names in lower case, multiple values kept. */
+    public static FetchResult answer(HttpResponse<Buffer> response, String finalUrl) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (Map.Entry<String, String> header : response.headers()) {
             headers.computeIfAbsent(header.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(header.getValue());

@@ -1,7 +1,9 @@
 package dev.asyncgateway.store;
 
+import dev.asyncgateway.job.IdempotencyKey;
 import dev.asyncgateway.job.JobRequest;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -14,6 +16,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -23,17 +26,30 @@ import java.util.UUID;
 @ApplicationScoped
 public class JobStore {
 
-    /** One statement for a single job and for a batch: the batch row is written only when a batch id is given. */
+    /**
+     * One statement for a single job and for a batch: the batch row is written only when a batch id is
+     * given. With an Idempotency-Key ($16) the key is remembered in the same statement, and nothing is
+     * inserted when a live key (younger than $18 seconds) already exists: then the statement inserts no job.
+     */
     private static final String INSERT_JOBS = """
-            with new_batch as (
-                insert into batch (id, account_id, size) select $2, $1, $3 where $2::uuid is not null)
+            with remembered as (
+                insert into idempotency_key (account_id, key, job_ids, batch, request_hash)
+                select $1, $16, $14, $2::uuid is not null, $17 where $16::text is not null
+                on conflict (account_id, key) do update
+                    set job_ids = excluded.job_ids, batch = excluded.batch, request_hash = excluded.request_hash, created_at = now()
+                    where idempotency_key.created_at < now() - make_interval(secs => $18)
+                returning 1),
+            accepted as (select 1 where $16::text is null or exists (select 1 from remembered)),
+            new_batch as (
+                insert into batch (id, account_id, size) select $2, $1, $3 from accepted where $2::uuid is not null)
             insert into job (id, account_id, batch_id, status_url, url, method, headers, body, api_params,
                              callback_url, project, expect_unsuccess_report, meta, deadline_at)
             select u.id, $1, $2, $4 || u.id::text, u.url, $5, $6, $7, $8, $9, $10, $11, $12, now() + make_interval(secs => $13)
-            from unnest($14::uuid[], $15::text[]) as u(id, url)""";
+            from unnest($14::uuid[], $15::text[]) as u(id, url)
+            where exists (select 1 from accepted)""";
 
     /** Latest callback delivery of each job, for the job's {@code callback} field. */
-    private static final String CALLBACK_JOIN = """
+    static final String CALLBACK_JOIN = """
             left join lateral (
                 select d.url as cb_url, d.status as cb_status, d.attempts as cb_attempts from delivery d
                 where d.job_id = j.id and d.kind = 'callback' order by d.created_at desc limit 1) cb on true""";
@@ -47,14 +63,42 @@ public class JobStore {
             order by j.created_at desc, j.id desc limit $5""";
 
     /**
-     * Claims due jobs, oldest due first, skipping rows another instance holds. Moving {@code due_at}
+     * Claims due jobs fairly across accounts, skipping rows another instance holds. Moving {@code due_at}
      * forward by the lease is the lease: if this instance dies, the job is simply due again later.
      * A job past its deadline is claimed too (to be failed), without counting an attempt.
+     * <p>
+     * Fairness: the accounts with due jobs are walked by a loose index scan (one probe per account, however
+     * many jobs each has queued); each offers its oldest due jobs that no one else holds, at most twice its
+     * fair share of the batch and never more than its in-flight cap ($4) allows; the batch then takes them
+     * round-robin, accounts with the fewest jobs in flight first. So one account's backlog of 100,000 jobs
+     * delays another account's job by one claim at most. Offered rows are locked before the batch is cut,
+     * so concurrent claims skip each other's picks instead of colliding on them; offered-but-not-taken rows
+     * are free again when the statement commits. All reads use job_account_due_idx and job_account_leased_idx (V3).
      */
     private static final String CLAIM = """
-            with due as (
-                select id from job where status = 'running' and due_at <= now()
-                order by due_at limit $1 for update skip locked)
+            with recursive due_accounts(account_id) as (
+                (select account_id from job where status = 'running' and due_at <= now() order by account_id limit 1)
+                union all
+                select (select j.account_id from job j
+                        where j.status = 'running' and j.due_at <= now() and j.account_id > d.account_id
+                        order by j.account_id limit 1)
+                from due_accounts d where d.account_id is not null),
+            accounts as (
+                select d.account_id, count(*) over () as n_accounts,
+                       (select count(*) from job l where l.account_id = d.account_id and l.status = 'running'
+                            and l.lease_token is not null and l.due_at > now()) as in_flight
+                from due_accounts d where d.account_id is not null),
+            offered as (
+                select c.id, c.due_at, a.in_flight + row_number() over (partition by a.account_id order by c.due_at) as turn
+                from accounts a cross join lateral (
+                    select j.id, j.due_at from job j
+                    -- the row comparison reads as "due" but only job_account_due_idx can answer it,
+                    -- so the planner cannot walk the global due order filtering out other accounts
+                    where j.account_id = a.account_id and j.status = 'running' and (j.account_id, j.due_at) <= (a.account_id, now())
+                    order by j.due_at
+                    limit greatest(0, least($1, $4 - a.in_flight, ceil(2.0 * $1 / a.n_accounts)))
+                    for update skip locked) c),
+            due as (select id from offered order by turn, due_at limit $1)
             update job j set due_at = now() + make_interval(secs => $2), lease_token = $3,
                    attempts = j.attempts + case when j.deadline_at > now() then 1 else 0 end
             from due where j.id = due.id
@@ -66,29 +110,21 @@ public class JobStore {
             from unnest($2::uuid[], $3::uuid[]) as t(id, token)
             where j.id = t.id and j.lease_token = t.token and j.status = 'running'""";
 
-    private static final String RELEASE_LEASES = """
-            update job j set due_at = now(), lease_token = null
-            from unnest($1::uuid[], $2::uuid[]) as t(id, token)
-            where j.id = t.id and j.lease_token = t.token and j.status = 'running'""";
+    private static final String RELEASE_LEASES = LeaseRelease.statement("job", "running");
 
     /**
-     * Writes callback deliveries for the jobs in {@code changed} that ended and want one: URL from the
-     * job, else its project's webhook, else the account's; headers and encoding from the project's
-     * settings when it has them, else the account's. Being part of the statement that ends the job makes
-     * it an outbox: a job never ends without its due delivery.
+     * Writes callback deliveries for the jobs in {@code changed} that ended and want one, to the URL the
+     * view {@code job_callback_target} resolves (job, else project, else account). Being part of the
+     * statement that ends the job makes it an outbox: a job never ends without its due delivery.
      */
     private static final String QUEUE_CALLBACKS = """
             queued as (
                 insert into delivery (id, job_id, account_id, kind, url, headers, encoding, max_attempts)
-                select gen_random_uuid(), c.id, c.account_id, 'callback', coalesce(c.callback_url, p.url, a.webhook_url),
-                       case when p.project is null then a.webhook_headers else p.headers end,
-                       case when p.project is null then a.webhook_encoding else p.encoding end,
-                       $MAX_ATTEMPTS
+                select gen_random_uuid(), c.id, c.account_id, 'callback', t.url, t.headers, t.encoding, $MAX_ATTEMPTS
                 from changed c
-                join account a on a.id = c.account_id
-                left join project_webhook p on p.account_id = c.account_id and p.project = c.project
+                join job_callback_target t on t.job_id = c.id
                 where (c.status = 'finished' or (c.status = 'failed' and c.expect_unsuccess_report))
-                  and coalesce(c.callback_url, p.url, a.webhook_url) is not null
+                  and t.url is not null
                 returning job_id)
             select c.id, c.status, c.fail_reason, c.batch_id, q.job_id is not null as callback_queued
             from changed c left join queued q on q.job_id = c.id""";
@@ -129,28 +165,40 @@ public class JobStore {
     @Inject
     Pool pool;
 
-    /** Stores the jobs of one submission in one statement, committed when the returned Uni completes. */
-    public Uni<Void> insert(UUID accountId, UUID batchId, String statusUrlPrefix, List<UUID> ids, JobRequest request,
-                            String headersJson, String apiParamsJson) {
+    @Inject
+    DatabaseBreaker breaker;
+
+    /**
+     * Stores the jobs of one submission in one statement, committed when the returned Uni completes.
+     *
+     * @param idempotencyKey null, or the request's key: then the jobs are stored only if the key is new (or expired)
+     * @return false when a live idempotency key already stood for other jobs, and nothing was stored
+     */
+    public Uni<Boolean> insert(UUID accountId, UUID batchId, String statusUrlPrefix, List<UUID> ids, JobRequest request,
+                               String headersJson, String apiParamsJson, IdempotencyKey idempotencyKey, Duration keyTtl) {
         Tuple params = Tuple.from(Arrays.asList(
                 accountId, batchId, ids.size(), statusUrlPrefix, request.method(), headersJson, request.body(),
                 apiParamsJson, request.callbackUrl(), request.project(), request.expectUnsuccessReport(), request.meta(),
-                (double) request.timeoutSec(), ids.toArray(UUID[]::new), request.urls().toArray(String[]::new)));
-        return pool.preparedQuery(INSERT_JOBS).execute(params).replaceWithVoid();
+                (double) request.timeoutSec(), ids.toArray(UUID[]::new), request.urls().toArray(String[]::new),
+                idempotencyKey == null ? null : idempotencyKey.value(),
+                idempotencyKey == null ? null : Buffer.buffer(idempotencyKey.requestHash()), seconds(keyTtl)));
+        return breaker.call(() -> pool.preparedQuery(INSERT_JOBS).execute(params)).map(rows -> rows.rowCount() > 0);
     }
 
     public Uni<JobRow> find(UUID id) {
-        return pool.preparedQuery(SELECT_JOB).execute(Tuple.of(id)).map(JobStore::firstOrNull);
+        return breaker.call(() -> pool.preparedQuery(SELECT_JOB).execute(Tuple.of(id))).map(JobStore::firstOrNull);
     }
 
     /** One page of an account's jobs, newest first, strictly older than the cursor position when given. */
     public Uni<List<JobRow>> list(UUID accountId, String status, OffsetDateTime beforeCreatedAt, UUID beforeId, int limit) {
         Tuple params = Tuple.from(Arrays.asList(accountId, status, beforeCreatedAt, beforeId, limit));
-        return pool.preparedQuery(LIST_JOBS).execute(params).map(JobStore::all);
+        return breaker.call(() -> pool.preparedQuery(LIST_JOBS).execute(params)).map(JobStore::all);
     }
 
-    public Uni<List<JobRow>> claim(int limit, Duration lease, UUID leaseToken) {
-        return pool.preparedQuery(CLAIM).execute(Tuple.of(limit, seconds(lease), leaseToken)).map(JobStore::all);
+    /** Claims up to {@code limit} due jobs, none of an account that already has {@code accountMaxInFlight} leased. */
+    public Uni<List<JobRow>> claim(int limit, Duration lease, UUID leaseToken, int accountMaxInFlight) {
+        return pool.preparedQuery(CLAIM).execute(Tuple.of(limit, seconds(lease), leaseToken, accountMaxInFlight))
+                .map(JobStore::all);
     }
 
     public Uni<Void> renewLeases(List<UUID> ids, List<UUID> tokens, Duration lease) {
@@ -159,14 +207,9 @@ public class JobStore {
                 .replaceWithVoid();
     }
 
-    /**
-     * Hands jobs back to the queue, due at once, so another instance can take them without waiting for the
-     * lease; clearing the token turns a late outcome of the abandoned attempt into a no-op.
-     */
-    public Uni<Void> releaseLeases(List<UUID> ids, List<UUID> tokens) {
-        return pool.preparedQuery(RELEASE_LEASES)
-                .execute(Tuple.of(ids.toArray(UUID[]::new), tokens.toArray(UUID[]::new)))
-                .replaceWithVoid();
+    /** Hands jobs back to the queue, due at once (see {@link LeaseRelease}); emits how many. */
+    public Uni<Integer> releaseLeases(Map<UUID, UUID> leaseTokensById) {
+        return LeaseRelease.run(pool, RELEASE_LEASES, leaseTokensById);
     }
 
     public Uni<List<StateChange>> complete(List<JobOutcome> outcomes, int callbackMaxAttempts) {
@@ -200,7 +243,7 @@ public class JobStore {
         return pool.preparedQuery(PURGE).execute(Tuple.of(seconds(retention), limit)).map(RowSet::rowCount);
     }
 
-    private static double seconds(Duration duration) {
+    static double seconds(Duration duration) {
         return duration.toMillis() / 1000.0;
     }
 
@@ -209,7 +252,7 @@ public class JobStore {
         return it.hasNext() ? JobRow.from(it.next()) : null;
     }
 
-    private static List<JobRow> all(RowSet<Row> rows) {
+    static List<JobRow> all(RowSet<Row> rows) {
         List<JobRow> jobs = new ArrayList<>(rows.size());
         for (Row row : rows) {
             jobs.add(JobRow.from(row));

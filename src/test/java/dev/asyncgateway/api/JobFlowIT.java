@@ -2,6 +2,9 @@ package dev.asyncgateway.api;
 
 import dev.asyncgateway.testsupport.Api;
 import dev.asyncgateway.testsupport.TargetServer;
+import dev.asyncgateway.testsupport.WebhookReceiver;
+import dev.asyncgateway.testsupport.Webhooks;
+import dev.asyncgateway.testsupport.Webhooks.TestAccount;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import org.junit.jupiter.api.Test;
 
@@ -14,8 +17,9 @@ import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The main flows against the packaged artifact: the jar here, the native binary wherever it can be built. */
+/** The main flows against the packaged artifact: the jar here, the native binary after {@code -Dnative}. */
 @QuarkusIntegrationTest
 class JobFlowIT {
 
@@ -32,6 +36,20 @@ class JobFlowIT {
                 .body("attempts", equalTo(1))
                 .body("response.statusCode", equalTo(200))
                 .body("response.body", allOf(containsString("World **wide**"), not(containsString("<p>"))));
+    }
+
+    @Test
+    void finishedJobsCallbackIsDeliveredSigned() throws Exception {
+        WebhookReceiver receiver = WebhookReceiver.shared();
+        TestAccount account = Webhooks.newAccount();
+        String path = WebhookReceiver.newPath();
+        String id = Webhooks.submitJob(account.apiKey(), Map.of("callback", Webhooks.callback(receiver.url(path))));
+
+        WebhookReceiver.Received request = receiver.awaitRequests(path, 1).get(0);
+
+        Webhooks.verify(Webhooks.secret(account.apiKey()), request);
+        assertTrue(request.body().contains(id), request.body());
+        await().atMost(Duration.ofSeconds(30)).until(() -> "delivered".equals(Api.job(id).extract().path("callback.status")));
     }
 
     @Test

@@ -4,6 +4,8 @@ import dev.asyncgateway.testsupport.Api;
 import dev.asyncgateway.testsupport.Metrics;
 import dev.asyncgateway.testsupport.TargetServer;
 import dev.asyncgateway.testsupport.TestDatabase;
+import dev.asyncgateway.testsupport.WebhookReceiver;
+import dev.asyncgateway.testsupport.Webhooks;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +42,19 @@ class MetricsTest {
         assertTrue(Metrics.value("gateway_jobs_failed_total{reason=\"response_too_large\"}") >= tooLarge + 1);
         assertTrue(Metrics.value("gateway_fetch_attempts_seconds_count{outcome=\"2xx\"}") >= answered + 1);
         assertTrue(Metrics.value("gateway_fetch_attempts_seconds_bucket{outcome=\"2xx\",le=\"60.0\"}") >= answered + 1);
+    }
+
+    @Test
+    void callbackAttemptsAreCountedByOutcome() {
+        double delivered = Metrics.value("gateway_callback_attempts_seconds_count{outcome=\"delivered\"}");
+        WebhookReceiver receiver = WebhookReceiver.shared();
+        String path = WebhookReceiver.newPath();
+        Webhooks.submitJob(Webhooks.newAccount().apiKey(), Map.of("callback", Webhooks.callback(receiver.url(path))));
+
+        receiver.awaitRequests(path, 1);
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Metrics.value("gateway_callback_attempts_seconds_count{outcome=\"delivered\"}") >= delivered + 1);
     }
 
     @Test

@@ -19,7 +19,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 /**
- * With the fallback poll an hour away, only wake-ups can explain a job running promptly; with a one
+ * With the fallback poll an hour away, only wake-ups can explain a job running promptly; with a two
  * second lease, only lease renewal can explain a slow fetch not being started twice.
  */
 @QuarkusTest
@@ -31,7 +31,7 @@ class WakeUpAndRetentionTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of(
                     "gateway.runner.poll-interval", "1h",
-                    "gateway.runner.lease", "1s",
+                    "gateway.runner.lease", "2s",
                     "gateway.fetch.attempt-timeout", "10s",
                     "gateway.jobs.retention", "2s",
                     "gateway.jobs.purge-interval", "1s");
@@ -65,7 +65,7 @@ class WakeUpAndRetentionTest {
     @Test
     void aFetchLongerThanTheLeaseKeepsItsJob() {
         String key = UUID.randomUUID().toString();
-        String path = "/slow/" + key + "/3000";
+        String path = "/slow/" + key + "/4500";
         String id = Api.submitJob(Map.of("apiKey", "test-key", "url", target.url(path)));
         await().atMost(Duration.ofSeconds(10)).until(() -> Api.status(id).equals("finished"));
         assertThat("fetched once, not re-claimed when the first lease ran out", target.hits(path), equalTo(1));

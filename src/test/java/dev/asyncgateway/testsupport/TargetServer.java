@@ -51,6 +51,8 @@ public final class TargetServer {
                 ctx.response().setStatusCode(302).putHeader("Location", "/redirect/" + (hops - 1)).end();
             }
         });
+        router.get("/redirect-to").handler(ctx -> ctx.response().setStatusCode(302)
+                .putHeader("Location", ctx.request().getParam("location")).end());
         router.get("/big/:bytes").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain")
                 .end(Buffer.buffer(new byte[Integer.parseInt(ctx.pathParam("bytes"))])));
         router.route("/echo").handler(ctx -> {

@@ -33,11 +33,7 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
     }
 
     public static String reactiveUrl() {
-        return reactiveUrl(NAME);
-    }
-
-    public static String reactiveUrl(String name) {
-        return "postgresql://" + HOST + "/" + name;
+        return "postgresql://" + HOST + "/" + NAME;
     }
 
     public static String jdbcUrl() {
@@ -49,25 +45,17 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
         return DriverManager.getConnection(jdbcUrl(), "postgres", "");
     }
 
-    public static Connection connect(String name) throws SQLException {
-        return DriverManager.getConnection("jdbc:" + reactiveUrl(name), "postgres", "");
-    }
-
     private static synchronized void recreateOnce() {
-        if (!created) {
-            recreate(NAME);
-            created = true;
+        if (created) {
+            return;
         }
-    }
-
-    /** Drops and creates an empty database; names derive from {@link #NAME} so parallel checkouts never collide. */
-    public static void recreate(String name) {
         try (Connection admin = DriverManager.getConnection("jdbc:postgresql://" + HOST + "/postgres", "postgres", "");
              Statement statement = admin.createStatement()) {
-            statement.execute("drop database if exists " + name + " with (force)");
-            statement.execute("create database " + name);
+            statement.execute("drop database if exists " + NAME + " with (force)");
+            statement.execute("create database " + NAME);
+            created = true;
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot create test database " + name + " on " + HOST
+            throw new IllegalStateException("cannot create test database " + NAME + " on " + HOST
                     + " (is PostgreSQL running? see README)", e);
         }
     }

@@ -1,0 +1,139 @@
+package bench;
+
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The local servers every measure talks to, on 127.0.0.1 and ports picked here:
+ * <ul>
+ * <li>target: any GET answers a fixed 2 KB HTML page; {@code ?ms=N} delays the answer by N ms;</li>
+ * <li>receiver: {@code POST /hook/<tag>} answers 200 and counts per tag (and how many carried
+ * {@code webhook-signature}); {@code GET /stats}, {@code POST /reset},
+ * {@code GET /await?tag=&count=&timeout=} (answers once the tag has count callbacks);
+ * {@code /hang/...} never answers;</li>
+ * <li>hang: a receiver on its own port that never answers anything.</li>
+ * </ul>
+ * Prints {@code {"target":P,"receiver":P,"hang":P}} on one line once listening.
+ */
+final class Serve {
+    private static final byte[] PAGE = page();
+
+    private static final class Tag {
+        long count, signed, firstMs, lastMs;
+
+        synchronized void hit(boolean isSigned, long nowMs) {
+            if (count++ == 0) firstMs = nowMs;
+            if (isSigned) signed++;
+            lastMs = Math.max(lastMs, nowMs);
+        }
+
+        synchronized JsonObject json() {
+            return new JsonObject().put("count", count).put("signed", signed).put("firstMs", firstMs).put("lastMs", lastMs);
+        }
+    }
+
+    private static final Map<String, Tag> TAGS = new ConcurrentHashMap<>();
+    private static final AtomicLong HANGING = new AtomicLong();
+
+    static void run(Main.Args args) throws Exception {
+        int loops = args.integer("event-loops", 2);
+        String host = args.str("host", "127.0.0.1");
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
+        int target = Main.freePort(), receiver = Main.freePort(), hang = Main.freePort();
+        // One server per event loop on the same port: Vert.x spreads connections across them.
+        for (int i = 0; i < loops; i++) {
+            listen(vertx, host, target, Serve::target);
+            listen(vertx, host, receiver, Serve::receiver);
+            listen(vertx, host, hang, Serve::hang);
+        }
+        System.out.println(new JsonObject().put("target", target).put("receiver", receiver).put("hang", hang).encode());
+        System.out.flush();
+    }
+
+    private static void listen(Vertx vertx, String host, int port, Handler<HttpServerRequest> handler) throws Exception {
+        vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setAcceptBacklog(4096))
+                .requestHandler(handler)
+                .listen(port, host)
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private static void target(HttpServerRequest r) {
+        String delay = r.getParam("ms");
+        Runnable answer = () -> r.response().putHeader("content-type", "text/html; charset=utf-8").end(Buffer.buffer(PAGE));
+        if (delay == null) {
+            answer.run();
+        } else {
+            Vertx.currentContext().owner().setTimer(Math.max(1, Long.parseLong(delay)), t -> answer.run());
+        }
+    }
+
+    private static void receiver(HttpServerRequest r) {
+        String path = r.path();
+        if (path.startsWith("/hook/")) {
+            String tag = path.substring("/hook/".length());
+            boolean signed = r.getHeader("webhook-signature") != null;
+            r.body().onComplete(b -> {
+                TAGS.computeIfAbsent(tag, k -> new Tag()).hit(signed, System.currentTimeMillis());
+                r.response().setStatusCode(200).end();
+            });
+        } else if (path.startsWith("/hang")) {
+            hang(r);
+        } else if (path.equals("/stats")) {
+            r.response().putHeader("content-type", "application/json").end(stats().encode());
+        } else if (path.equals("/reset")) {
+            TAGS.clear();
+            r.response().setStatusCode(204).end();
+        } else if (path.equals("/await")) {
+            awaitCount(r);
+        } else {
+            r.response().setStatusCode(404).end();
+        }
+    }
+
+    /** Answers when the tag has at least {@code count} callbacks, or at the timeout, with the tag's figures. */
+    private static void awaitCount(HttpServerRequest r) {
+        String tag = r.getParam("tag");
+        long count = Long.parseLong(r.getParam("count"));
+        long deadline = System.currentTimeMillis() + Long.parseLong(r.getParam("timeout", "600000"));
+        Vertx vertx = Vertx.currentContext().owner();
+        vertx.setPeriodic(0, 5, id -> {
+            Tag t = TAGS.get(tag);
+            JsonObject figures = t == null ? new JsonObject().put("count", 0) : t.json();
+            if (figures.getLong("count") >= count || System.currentTimeMillis() > deadline) {
+                vertx.cancelTimer(id);
+                r.response().putHeader("content-type", "application/json").end(figures.encode());
+            }
+        });
+    }
+
+    private static JsonObject stats() {
+        JsonObject tags = new JsonObject();
+        TAGS.forEach((k, v) -> tags.put(k, v.json()));
+        return new JsonObject().put("tags", tags).put("hanging", HANGING.get());
+    }
+
+    /** Reads the request and never answers; the connection stays open until the client gives up. */
+    private static void hang(HttpServerRequest r) {
+        HANGING.incrementAndGet();
+        r.handler(b -> { });
+    }
+
+    private static byte[] page() {
+        StringBuilder sb = new StringBuilder("<!doctype html><html><head><title>Bench page</title></head><body><h1>Bench page</h1>");
+        while (sb.length() < 2000) {
+            sb.append("<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor.</p>");
+        }
+        return sb.append("</body></html>").toString().getBytes(StandardCharsets.UTF_8);
+    }
+}

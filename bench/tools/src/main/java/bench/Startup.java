@@ -1,0 +1,66 @@
+package bench;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts the command after {@code --} {@code --runs} times, each on a fresh port passed in the
+ * environment variable {@code --port-env}, and times process start to the first 200 from
+ * {@code http://127.0.0.1:<port><--path>}. Prints {@code {"runsMs":[...],"medianMs"}}.
+ */
+final class Startup {
+    static void run(Main.Args args) throws Exception {
+        int runs = args.integer("runs", 5);
+        String portEnv = args.str("port-env", "QUARKUS_HTTP_PORT");
+        String path = args.str("path", "/q/health/ready");
+        File log = new File(args.str("log", "startup.log"));
+        int timeoutSec = args.integer("timeout", 60);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
+
+        double[] millis = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            int port = Main.freePort();
+            ProcessBuilder pb = new ProcessBuilder(args.rest).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log));
+            pb.environment().put(portEnv, String.valueOf(port));
+            HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(2)).GET().build();
+            long t0 = System.nanoTime();
+            Process process = pb.start();
+            try {
+                while (true) {
+                    if (!process.isAlive()) Main.fail("process exited with " + process.exitValue() + " before it was ready; see " + log);
+                    if (System.nanoTime() - t0 > timeoutSec * 1_000_000_000L) Main.fail("not ready within " + timeoutSec + " s; see " + log);
+                    try {
+                        if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) break;
+                    } catch (java.io.IOException notYet) {
+                        // not listening yet
+                    }
+                    Thread.sleep(5);
+                }
+                millis[i] = Main.round((System.nanoTime() - t0) / 1e6);
+            } finally {
+                process.destroy();
+                if (!process.waitFor(30, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+            }
+        }
+        double[] sorted = millis.clone();
+        Arrays.sort(sorted);
+        double median = runs % 2 == 1 ? sorted[runs / 2] : (sorted[runs / 2 - 1] + sorted[runs / 2]) / 2;
+        JsonArray all = new JsonArray();
+        for (double m : millis) all.add(m);
+        System.out.println(new JsonObject().put("runsMs", all).put("medianMs", Main.round(median)).encode());
+        System.exit(0);
+    }
+
+    private Startup() { }
+}

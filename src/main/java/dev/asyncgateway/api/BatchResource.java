@@ -1,0 +1,72 @@
+package dev.asyncgateway.api;
+
+import dev.asyncgateway.store.BatchStore;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
+
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The summary of a {@code POST /batchjobs}: its jobs counted by status. Like a job's statusUrl, the random
+ * batch id is the capability, so no key is needed.
+ */
+@Path("/batchjobs/{batchId}")
+@Produces(MediaType.APPLICATION_JSON)
+public class BatchResource {
+
+    private static final String[] STATUSES = {"running", "finished", "failed"};
+
+    @Inject
+    BatchStore batches;
+
+    @Inject
+    StatusUrls statusUrls;
+
+    @Context
+    UriInfo uriInfo;
+
+    /**
+     * @param status {@code running} while any job runs, then {@code finished}
+     * @param counts jobs by status, every status present
+     */
+    @RegisterForReflection
+    public record BatchView(UUID id, String status, int size, Map<String, Long> counts, String statusUrl,
+                            OffsetDateTime createdAt) {
+    }
+
+    @GET
+    public Uni<BatchView> get(@PathParam("batchId") String batchId) {
+        UUID id = parse(batchId);
+        String jobsPrefix = statusUrls.prefix(uriInfo);
+        String statusUrl = jobsPrefix.substring(0, jobsPrefix.length() - "jobs/".length()) + "batchjobs/" + id;
+        return batches.summary(id)
+                .onItem().ifNull().failWith(() -> ClientError.notFound("batch not found"))
+                .map(summary -> {
+                    Map<String, Long> counts = new LinkedHashMap<>();
+                    for (String status : STATUSES) {
+                        counts.put(status, summary.counts().getOrDefault(status, 0L));
+                    }
+                    return new BatchView(summary.id(), counts.get("running") > 0 ? "running" : "finished",
+                            summary.size(), counts, statusUrl, summary.createdAt());
+                });
+    }
+
+    private static UUID parse(String batchId) {
+        try {
+            return UUID.fromString(batchId);
+        } catch (IllegalArgumentException e) {
+            throw ClientError.notFound("batch not found");
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.asyncgateway.callback;
+
+import dev.asyncgateway.config.GatewayConfig;
+import dev.asyncgateway.runner.WakeUpSignal;
+import dev.asyncgateway.store.BatchStore;
+import dev.asyncgateway.store.StateChange;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * Announces {@code batch-finished} once every job of a batch has ended. Checked right after a statement
+ * ends batch jobs (after it committed, so every instance's last word is visible), and by a periodic sweep
+ * for a check that a crash prevented.
+ */
+@ApplicationScoped
+public class BatchFinishedAnnouncer {
+
+    private static final Logger LOG = Logger.getLogger(BatchFinishedAnnouncer.class);
+
+    @Inject
+    BatchStore store;
+
+    @Inject
+    GatewayConfig config;
+
+    @Inject
+    WakeUpSignal wakeUp;
+
+    /** Called with the jobs a statement changed; checks the batches of those that ended. */
+    public void jobsEnded(List<StateChange> changes) {
+        Set<UUID> batchIds = changes.stream().filter(c -> c.ended() && c.batchId() != null)
+                .map(StateChange::batchId).collect(Collectors.toSet());
+        if (!batchIds.isEmpty()) {
+            announce(batchIds).subscribe().with(ignored -> { },
+                    failure -> LOG.warnf("cannot check batches for completion, the sweep will: %s", failure.toString()));
+        }
+    }
+
+    @Scheduled(every = "${gateway.callback.batch-sweep-interval:30s}", delayed = "5s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> sweep() {
+        if (!config.runner().enabled()) {
+            return Uni.createFrom().voidItem();
+        }
+        int limit = config.callback().batchSweepSize();
+        return announce(null).chain(announced -> announced.batches() == limit ? sweep() : Uni.createFrom().voidItem());
+    }
+
+    private Uni<BatchStore.Announced> announce(Collection<UUID> batchIds) {
+        int limit = batchIds == null ? config.callback().batchSweepSize() : batchIds.size();
+        return store.announceFinished(batchIds, limit, config.callback().maxAttempts()).invoke(announced -> {
+            if (announced.batches() > 0) {
+                LOG.infof("%d batch(es) finished, %d batch-finished event(s) queued", announced.batches(), announced.events());
+            }
+            if (announced.events() > 0) {
+                wakeUp.deliveriesAdded();
+            }
+        });
+    }
+}

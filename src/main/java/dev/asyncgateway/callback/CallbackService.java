@@ -1,0 +1,63 @@
+package dev.asyncgateway.callback;
+
+import dev.asyncgateway.account.AccountService;
+import dev.asyncgateway.api.ClientError;
+import dev.asyncgateway.config.GatewayConfig;
+import dev.asyncgateway.job.JobQueryService;
+import dev.asyncgateway.runner.WakeUpSignal;
+import dev.asyncgateway.store.DeliveryAttempt;
+import dev.asyncgateway.store.DeliveryStore;
+import dev.asyncgateway.store.JobRow;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.List;
+import java.util.UUID;
+
+/** A job's callback as its owner manages it: the attempt log, and a manual retry. */
+@ApplicationScoped
+public class CallbackService {
+
+    @Inject
+    AccountService accounts;
+
+    @Inject
+    JobQueryService jobs;
+
+    @Inject
+    DeliveryStore store;
+
+    @Inject
+    WakeUpSignal wakeUp;
+
+    @Inject
+    GatewayConfig config;
+
+    public Uni<List<DeliveryAttempt>> attempts(UUID jobId, String apiKey) {
+        return ownedJob(jobId, apiKey).chain(job -> store.attempts(job.id()));
+    }
+
+    /**
+     * Starts a fresh delivery (with all its attempts) of an ended job's callback, to wherever its callback
+     * goes now; 409 while a delivery is in progress. Answers the job as it is then.
+     */
+    public Uni<JobRow> retry(UUID jobId, String apiKey) {
+        return ownedJob(jobId, apiKey).chain(job -> {
+            if (job.isRunning()) {
+                throw ClientError.conflict("the job has not ended yet; its callback is sent when it does");
+            }
+            return store.retry(job.id(), config.callback().maxAttempts());
+        }).chain(result -> switch (result) {
+            case NO_CALLBACK_URL -> Uni.createFrom().failure(ClientError.conflict(
+                    "the job has no callback URL, and neither its project nor the account has a webhook"));
+            case IN_PROGRESS -> Uni.createFrom().failure(ClientError.conflict("a delivery of this callback is in progress"));
+            // Woken after the read, so the answer shows the fresh delivery as it starts: pending.
+            case QUEUED -> jobs.get(jobId).invoke(wakeUp::deliveriesAdded);
+        });
+    }
+
+    private Uni<JobRow> ownedJob(UUID jobId, String apiKey) {
+        return accounts.authenticate(apiKey).chain(accountId -> jobs.getOwned(jobId, accountId));
+    }
+}

@@ -1,0 +1,78 @@
+package dev.asyncgateway.testsupport;
+
+import dev.asyncgateway.account.ApiKeys;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.UUID;
+
+/** Arrange and assert on stored jobs directly in the database, for what the public API cannot show. */
+public final class Jobs {
+
+    private Jobs() {
+    }
+
+    public static UUID accountId(String apiKey) {
+        try (Connection db = TestDatabase.connect();
+             PreparedStatement select = db.prepareStatement("select id from account where api_key_hash = ?")) {
+            select.setBytes(1, ApiKeys.hash(apiKey));
+            try (ResultSet rows = select.executeQuery()) {
+                if (!rows.next()) {
+                    throw new IllegalStateException("no account for that key");
+                }
+                return rows.getObject(1, UUID.class);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Jobs, batches and idempotency keys stored for the account of this key. */
+    public static long storedFor(String apiKey) {
+        UUID account = accountId(apiKey);
+        return count("select (select count(*) from job where account_id = ?) + (select count(*) from batch where account_id = ?)"
+                + " + (select count(*) from idempotency_key where account_id = ?)", account, account, account);
+    }
+
+    /**
+     * Stores a due job without the submission checks, as if it had been accepted under other settings.
+     *
+     * @param callbackUrl null for none
+     */
+    public static String insertDue(String apiKey, String url, String callbackUrl) {
+        UUID id = UUID.randomUUID();
+        execute("insert into job (id, account_id, status_url, url, callback_url, deadline_at)"
+                + " values (?, ?, 'http://gateway.test/jobs/' || ?, ?, ?, now() + interval '1 hour')",
+                id, accountId(apiKey), id.toString(), url, callbackUrl);
+        return id.toString();
+    }
+
+    public static long count(String sql, Object... params) {
+        try (Connection db = TestDatabase.connect(); PreparedStatement statement = db.prepareStatement(sql)) {
+            bind(statement, params);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static void execute(String sql, Object... params) {
+        try (Connection db = TestDatabase.connect(); PreparedStatement statement = db.prepareStatement(sql)) {
+            bind(statement, params);
+            statement.execute();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void bind(PreparedStatement statement, Object... params) throws SQLException {
+        for (int i = 0; i < params.length; i++) {
+            statement.setObject(i + 1, params[i]);
+        }
+    }
+}
