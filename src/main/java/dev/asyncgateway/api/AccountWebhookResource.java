@@ -15,10 +15,21 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The account's webhook settings and its signing secret (account key required). */
 @Path("/account/webhook")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Webhooks", description = "Where callbacks go, and the secret that signs them")
 public class AccountWebhookResource {
 
     @Inject
@@ -41,6 +52,13 @@ public class AccountWebhookResource {
     public record Secret(String secret) {
     }
 
+    @Operation(summary = "Read the account webhook",
+            description = "URL passwords and header values are masked.")
+    @Parameter(name = "X-API-Key", in = ParameterIn.HEADER, example = "dev-key",
+            description = "The account's API key; 'Authorization: Token <key>' or the apiKey query parameter work too")
+    @APIResponse(responseCode = "200", description = "The settings",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AccountWebhookView.class),
+                    examples = @ExampleObject(name = "example", value = ApiExamples.ACCOUNT_WEBHOOK_VIEW)))
     @GET
     public Uni<AccountWebhookView> get() {
         return accounts.authenticate(ApiKeyCredentials.from(request))
@@ -48,6 +66,19 @@ public class AccountWebhookResource {
                 .map(AccountWebhookView::of);
     }
 
+    @Operation(summary = "Replace the account webhook",
+            description = "Replaces every field; a missing field is cleared.")
+    @Parameter(name = "X-API-Key", in = ParameterIn.HEADER, example = "dev-key",
+            description = "The account's API key; 'Authorization: Token <key>' or the apiKey query parameter work too")
+    @RequestBody(required = true, description = "url, headers [{key,value}], encoding json|form, notificationUrl",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT),
+                    examples = @ExampleObject(name = "example", value = ApiExamples.ACCOUNT_WEBHOOK)))
+    @APIResponse(responseCode = "200", description = "The settings as stored",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AccountWebhookView.class),
+                    examples = @ExampleObject(name = "example", value = ApiExamples.ACCOUNT_WEBHOOK_VIEW)))
+    @APIResponse(responseCode = "400", description = "Bad settings; nothing is stored",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class),
+                    examples = @ExampleObject(name = "error", value = ApiExamples.INVALID)))
     @PUT
     @Consumes(MediaType.WILDCARD)
     public Uni<AccountWebhookView> replace(String body) {
@@ -57,12 +88,27 @@ public class AccountWebhookResource {
                 .map(AccountWebhookView::of);
     }
 
+    @Operation(summary = "Read the signing secret",
+            description = "In the whsec_ form Standard Webhooks libraries take.")
+    @Parameter(name = "X-API-Key", in = ParameterIn.HEADER, example = "dev-key",
+            description = "The account's API key; 'Authorization: Token <key>' or the apiKey query parameter work too")
+    @APIResponse(responseCode = "200", description = "The secret",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Secret.class),
+                    examples = @ExampleObject(name = "example", value = ApiExamples.SECRET)))
     @GET
     @Path("secret")
     public Uni<Secret> secret() {
         return accounts.authenticate(ApiKeyCredentials.from(request)).chain(settings::secret).map(Secret::new);
     }
 
+    @Operation(summary = "Rotate the signing secret",
+            description = "The previous secret keeps signing alongside the new one for "
+                    + "GATEWAY_CALLBACK_SECRET_ROTATION_OVERLAP.")
+    @Parameter(name = "X-API-Key", in = ParameterIn.HEADER, example = "dev-key",
+            description = "The account's API key; 'Authorization: Token <key>' or the apiKey query parameter work too")
+    @APIResponse(responseCode = "200", description = "The new secret",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Secret.class),
+                    examples = @ExampleObject(name = "example", value = ApiExamples.SECRET)))
     @POST
     @Path("secret/rotate")
     public Uni<Secret> rotateSecret() {

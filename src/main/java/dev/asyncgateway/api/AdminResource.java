@@ -2,6 +2,8 @@ package dev.asyncgateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.asyncgateway.account.AccountService;
+import dev.asyncgateway.runner.DrainReport;
+import dev.asyncgateway.runner.DueWorkDrain;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -10,11 +12,22 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
 /** Operator endpoints, guarded by GATEWAY_ADMIN_TOKEN. */
 @Path("/admin")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Admin", description = "Operator endpoints; they exist only when GATEWAY_ADMIN_TOKEN is set")
 public class AdminResource {
 
     private static final int NAME_MAX_LENGTH = 200;
@@ -28,7 +41,23 @@ public class AdminResource {
     @Inject
     JsonBodies bodies;
 
+    @Inject
+    DueWorkDrain dueWork;
+
     /** Creates an account; its API key is in this answer and nowhere else. */
+    @Operation(summary = "Create an account",
+            description = "Its API key is in this answer and nowhere else (stored only as a SHA-256 hash).")
+    @Parameter(name = "Authorization", in = ParameterIn.HEADER, required = true, example = "Bearer dev-admin-token",
+            description = "Bearer GATEWAY_ADMIN_TOKEN")
+    @RequestBody(required = true, description = "name: 1 to 200 characters",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT),
+                    examples = @ExampleObject(name = "example", value = ApiExamples.CREATE_ACCOUNT)))
+    @APIResponse(responseCode = "201", description = "The new account with its API key",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AccountService.CreatedAccount.class),
+                    examples = @ExampleObject(name = "example", value = ApiExamples.CREATED_ACCOUNT)))
+    @APIResponse(responseCode = "401", description = "Missing or wrong admin token",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class),
+                    examples = @ExampleObject(name = "error", value = ApiExamples.UNAUTHORIZED)))
     @POST
     @Path("accounts")
     @Consumes(MediaType.WILDCARD)
@@ -40,5 +69,24 @@ public class AdminResource {
             throw ClientError.invalid("'name' must be a non-empty string of at most " + NAME_MAX_LENGTH + " characters", "name");
         }
         return accounts.create(name.asText().trim()).map(created -> RestResponse.status(RestResponse.Status.CREATED, created));
+    }
+
+    /** Keeps this instance working until no job or delivery is due (for a scheduler on request-only-CPU platforms). */
+    @Operation(summary = "Work off due jobs and deliveries",
+            description = "Keeps the request open while this instance claims and runs due work, until none "
+                    + "is due or GATEWAY_RUNNER_DRAIN_MAX_DURATION has passed. For platforms that give "
+                    + "CPU only during requests: call it from a scheduler.")
+    @Parameter(name = "Authorization", in = ParameterIn.HEADER, required = true, example = "Bearer dev-admin-token",
+            description = "Bearer GATEWAY_ADMIN_TOKEN")
+    @APIResponse(responseCode = "200", description = "What was left when it returned",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DrainReport.class),
+                    examples = @ExampleObject(name = "example", value = ApiExamples.DRAINED)))
+    @APIResponse(responseCode = "409", description = "This instance runs no jobs (GATEWAY_RUNNER_ENABLED=false)")
+    @POST
+    @Path("drain")
+    @Consumes(MediaType.WILDCARD)
+    public Uni<DrainReport> drain(@HeaderParam("Authorization") String authorization) {
+        guard.check(authorization);
+        return dueWork.drain();
     }
 }

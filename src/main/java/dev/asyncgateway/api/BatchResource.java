@@ -11,6 +11,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
@@ -23,6 +29,7 @@ import java.util.UUID;
  */
 @Path("/batchjobs/{batchId}")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Jobs", description = "Submit, poll, list and cancel jobs (the ScraperAPI async API)")
 public class BatchResource {
 
     private static final String[] STATUSES = {"running", "finished", "failed"};
@@ -45,6 +52,13 @@ public class BatchResource {
                             OffsetDateTime createdAt) {
     }
 
+    @Operation(summary = "Read a batch summary",
+            description = "Its jobs counted by status; no key needed (the random batch id is the "
+                    + "capability).")
+    @APIResponse(responseCode = "200", description = "The batch",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BatchView.class),
+                    examples = @ExampleObject(name = "example", value = ApiExamples.BATCH)))
+    @APIResponse(responseCode = "404", description = "No such batch")
     @GET
     public Uni<BatchView> get(@PathParam("batchId") String batchId) {
         UUID id = parse(batchId);

@@ -13,6 +13,14 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import java.util.List;
@@ -21,6 +29,7 @@ import java.util.UUID;
 /** A job's callback for its owner: the log of every attempt, and a manual retry. */
 @Path("/jobs/{id}/callback")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Webhooks", description = "Where callbacks go, and the secret that signs them")
 public class CallbackResource {
 
     @Inject
@@ -34,6 +43,17 @@ public class CallbackResource {
     public record AttemptLog(UUID jobId, List<DeliveryAttempt> attempts) {
     }
 
+    @Operation(summary = "Read a job's callback attempts",
+            description = "Every HTTP attempt of the job callback deliveries, oldest first, with the start "
+                    + "of each answer.")
+    @Parameter(name = "X-API-Key", in = ParameterIn.HEADER, example = "dev-key",
+            description = "The account's API key; 'Authorization: Token <key>' or the apiKey query parameter work too")
+    @APIResponse(responseCode = "200", description = "The attempt log",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AttemptLog.class),
+                    examples = @ExampleObject(name = "example", value = ApiExamples.ATTEMPTS)))
+    @APIResponse(responseCode = "404", description = "No such job of this account",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class),
+                    examples = @ExampleObject(name = "error", value = ApiExamples.JOB_NOT_FOUND)))
     @GET
     @Path("attempts")
     public Uni<AttemptLog> attempts(@PathParam("id") String id) {
@@ -42,6 +62,16 @@ public class CallbackResource {
     }
 
     /** Queues a fresh delivery; 202 with the job, whose callback is pending again. */
+    @Operation(summary = "Send a job's callback again",
+            description = "Queues a fresh delivery of an ended job to where its callback goes now.")
+    @Parameter(name = "X-API-Key", in = ParameterIn.HEADER, example = "dev-key",
+            description = "The account's API key; 'Authorization: Token <key>' or the apiKey query parameter work too")
+    @APIResponse(responseCode = "202", description = "Queued; the job with its callback pending again",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class),
+                    examples = @ExampleObject(name = "example", value = ApiExamples.SUBMITTED)))
+    @APIResponse(responseCode = "404", description = "No such job of this account",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class),
+                    examples = @ExampleObject(name = "error", value = ApiExamples.JOB_NOT_FOUND)))
     @POST
     @Path("retry")
     public Uni<RestResponse<JobView>> retry(@PathParam("id") String id) {

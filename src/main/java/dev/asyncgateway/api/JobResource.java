@@ -19,12 +19,23 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
 
 /** The ScraperAPI-compatible async API: submit, poll, list and cancel jobs. */
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Jobs", description = "Submit, poll, list and cancel jobs (the ScraperAPI async API)")
 public class JobResource {
 
     @Inject
@@ -48,6 +59,23 @@ public class JobResource {
     @Context
     HttpServerRequest request;
 
+    @Operation(summary = "Submit a job",
+            description = "Stores the job durably and answers at once; the gateway fetches the URL in the "
+                    + "background. An Idempotency-Key header makes a retried request return the same "
+                    + "job.")
+    @RequestBody(required = true, description = "apiKey and url required; method, headers, body, apiParams, callback, "
+                    + "expectUnsuccessReport, timeoutSec, meta and project optional",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT),
+                    examples = @ExampleObject(name = "example", value = ApiExamples.SUBMIT)))
+    @APIResponse(responseCode = "200", description = "The accepted job, running",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class),
+                    examples = @ExampleObject(name = "example", value = ApiExamples.SUBMITTED)))
+    @APIResponse(responseCode = "400", description = "Bad input; nothing is stored",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class),
+                    examples = @ExampleObject(name = "error", value = ApiExamples.INVALID)))
+    @APIResponse(responseCode = "401", description = "Missing or unknown API key",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class),
+                    examples = @ExampleObject(name = "error", value = ApiExamples.UNAUTHORIZED)))
     @POST
     @Path("jobs")
     @Consumes(MediaType.WILDCARD)
@@ -56,6 +84,18 @@ public class JobResource {
                 .map(views -> views.get(0));
     }
 
+    @Operation(summary = "Submit many jobs at once",
+            description = "Like POST /jobs with urls instead of url; every job gets the same batchId. All "
+                    + "jobs are stored by one statement.")
+    @RequestBody(required = true, description = "As POST /jobs, with urls (1 to GATEWAY_JOBS_BATCH_MAX_URLS) instead of url",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT),
+                    examples = @ExampleObject(name = "example", value = ApiExamples.SUBMIT_BATCH)))
+    @APIResponse(responseCode = "200", description = "The accepted jobs, in input order",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class, type = SchemaType.ARRAY),
+                    examples = @ExampleObject(name = "example", value = ApiExamples.SUBMITTED_BATCH)))
+    @APIResponse(responseCode = "400", description = "Bad input; nothing is stored",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class),
+                    examples = @ExampleObject(name = "error", value = ApiExamples.INVALID)))
     @POST
     @Path("batchjobs")
     @Consumes(MediaType.WILDCARD)
@@ -64,18 +104,48 @@ public class JobResource {
     }
 
     /** The statusUrl: the random id is the capability, so no key is needed (as in ScraperAPI). */
+    @Operation(summary = "Read a job (its statusUrl)",
+            description = "No key needed: the random id is the capability. A finished job has response; a "
+                    + "failed one failReason.")
+    @APIResponse(responseCode = "200", description = "The job as it is now",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class),
+                    examples = @ExampleObject(name = "example", value = ApiExamples.FINISHED)))
+    @APIResponse(responseCode = "404", description = "No such job",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class),
+                    examples = @ExampleObject(name = "error", value = ApiExamples.JOB_NOT_FOUND)))
     @GET
     @Path("jobs/{id}")
     public Uni<JobView> get(@PathParam("id") String id) {
         return queries.get(JobIds.parse(id)).map(JobView::of);
     }
 
+    @Operation(summary = "Cancel a job",
+            description = "Ends a running job as failed with failReason cancelled; an ended job is returned"
+                    + " unchanged.")
+    @Parameter(name = "X-API-Key", in = ParameterIn.HEADER, example = "dev-key",
+            description = "The account's API key; 'Authorization: Token <key>' or the apiKey query parameter work too")
+    @APIResponse(responseCode = "200", description = "The job after cancelling",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class),
+                    examples = @ExampleObject(name = "example", value = ApiExamples.CANCELLED)))
+    @APIResponse(responseCode = "404", description = "No such job of this account",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class),
+                    examples = @ExampleObject(name = "error", value = ApiExamples.JOB_NOT_FOUND)))
     @DELETE
     @Path("jobs/{id}")
     public Uni<JobView> cancel(@PathParam("id") String id) {
         return cancellations.cancel(JobIds.parse(id), ApiKeyCredentials.from(request)).map(JobView::of);
     }
 
+    @Operation(summary = "List your jobs",
+            description = "Newest first, page by page: pass nextCursor as cursor for the next page.")
+    @Parameter(name = "X-API-Key", in = ParameterIn.HEADER, example = "dev-key",
+            description = "The account's API key; 'Authorization: Token <key>' or the apiKey query parameter work too")
+    @APIResponse(responseCode = "200", description = "One page of jobs",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobPage.class),
+                    examples = @ExampleObject(name = "example", value = ApiExamples.PAGE)))
+    @APIResponse(responseCode = "401", description = "Missing or unknown API key",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class),
+                    examples = @ExampleObject(name = "error", value = ApiExamples.UNAUTHORIZED)))
     @GET
     @Path("jobs")
     public Uni<JobPage> list(@QueryParam("status") String status, @QueryParam("limit") String limit,

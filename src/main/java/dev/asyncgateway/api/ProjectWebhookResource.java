@@ -16,11 +16,22 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
 /** A project's webhook: jobs that name the project call back here unless they give their own URL. */
 @Path("/projects/{project}/webhook")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Webhooks", description = "Where callbacks go, and the secret that signs them")
 public class ProjectWebhookResource {
 
     @Inject
@@ -38,6 +49,14 @@ public class ProjectWebhookResource {
     @Context
     HttpServerRequest request;
 
+    @Operation(summary = "Read a project's webhook",
+            description = "Jobs naming this project call back here unless they give their own URL.")
+    @Parameter(name = "X-API-Key", in = ParameterIn.HEADER, example = "dev-key",
+            description = "The account's API key; 'Authorization: Token <key>' or the apiKey query parameter work too")
+    @APIResponse(responseCode = "200", description = "The settings",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProjectWebhookView.class),
+                    examples = @ExampleObject(name = "example", value = ApiExamples.PROJECT_WEBHOOK_VIEW)))
+    @APIResponse(responseCode = "404", description = "The project has no webhook")
     @GET
     public Uni<ProjectWebhookView> get(@PathParam("project") String project) {
         return accounts.authenticate(ApiKeyCredentials.from(request))
@@ -46,6 +65,19 @@ public class ProjectWebhookResource {
     }
 
     /** Creates (201) or replaces (200) the project's webhook. */
+    @Operation(summary = "Create or replace a project's webhook",
+            description = "Answers 201 when it created the webhook, 200 when it replaced it.")
+    @Parameter(name = "X-API-Key", in = ParameterIn.HEADER, example = "dev-key",
+            description = "The account's API key; 'Authorization: Token <key>' or the apiKey query parameter work too")
+    @RequestBody(required = true, description = "url required; headers and encoding optional",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT),
+                    examples = @ExampleObject(name = "example", value = ApiExamples.PROJECT_WEBHOOK)))
+    @APIResponse(responseCode = "200", description = "Replaced (201 when created)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProjectWebhookView.class),
+                    examples = @ExampleObject(name = "example", value = ApiExamples.PROJECT_WEBHOOK_VIEW)))
+    @APIResponse(responseCode = "400", description = "Bad settings; nothing is stored",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class),
+                    examples = @ExampleObject(name = "error", value = ApiExamples.INVALID)))
     @PUT
     @Consumes(MediaType.WILDCARD)
     public Uni<RestResponse<ProjectWebhookView>> replace(@PathParam("project") String project, String body) {
@@ -59,6 +91,11 @@ public class ProjectWebhookResource {
                         ProjectWebhookView.of(project, saved.settings())));
     }
 
+    @Operation(summary = "Delete a project's webhook",
+            description = "Its jobs fall back to the account webhook.")
+    @Parameter(name = "X-API-Key", in = ParameterIn.HEADER, example = "dev-key",
+            description = "The account's API key; 'Authorization: Token <key>' or the apiKey query parameter work too")
+    @APIResponse(responseCode = "204", description = "Deleted")
     @DELETE
     public Uni<RestResponse<Void>> delete(@PathParam("project") String project) {
         return accounts.authenticate(ApiKeyCredentials.from(request))

@@ -1,5 +1,6 @@
 package dev.asyncgateway.callback;
 
+import dev.asyncgateway.observability.GatewayMetrics;
 import dev.asyncgateway.runner.FetchResult;
 import dev.asyncgateway.store.ClaimedDelivery;
 import dev.asyncgateway.store.DeliveryOutcome;
@@ -37,6 +38,9 @@ public class DeliveryExecutor {
     @Inject
     DeliveryRecorder recorder;
 
+    @Inject
+    GatewayMetrics metrics;
+
     /** Completes with the outcome once it is recorded. */
     public Uni<DeliveryOutcome> run(ClaimedDelivery delivery) {
         if (delivery.exhausted()) {
@@ -49,7 +53,7 @@ public class DeliveryExecutor {
         return Uni.createFrom().item(() -> requests.build(delivery))
                 .chain(request -> sender.send(request)
                         .map(result -> decide(delivery, result, startedAt, Duration.ofNanos(System.nanoTime() - started)))
-                        .invoke(outcome -> log(delivery, request, outcome)))
+                        .invoke(outcome -> attempted(delivery, request, outcome)))
                 .chain(this::record);
     }
 
@@ -83,12 +87,15 @@ public class DeliveryExecutor {
                 next == Next.RETRY ? schedule.delayAfter(delivery.attempt(), null) : null);
     }
 
-    private static void log(ClaimedDelivery delivery, DeliveryRequest request, DeliveryOutcome outcome) {
+    /** One log line and one metered attempt, with the same verdict. */
+    private void attempted(ClaimedDelivery delivery, DeliveryRequest request, DeliveryOutcome outcome) {
         String result = outcome.statusCode() != null ? "HTTP " + outcome.statusCode() : outcome.errorKind();
-        LOG.infof("delivery %s (%s) attempt %d/%d to %s: %s in %d ms, %s", delivery.id(), delivery.kind(),
-                delivery.attempt(), delivery.maxAttempts(), request.shownUrl(), result, outcome.durationMs(),
-                outcome.next() == Next.RETRY && delivery.attempt() < delivery.maxAttempts()
-                        ? "retry in " + outcome.retryDelay().toMillis() + " ms"
-                        : outcome.next() == Next.DELIVERED ? "delivered" : "failed");
+        boolean retry = outcome.next() == Next.RETRY && delivery.attempt() < delivery.maxAttempts();
+        String verdict = retry ? "retry" : outcome.next() == Next.DELIVERED ? "delivered" : "failed";
+        LOG.infof("delivery %s (%s%s) attempt %d/%d to %s: %s in %d ms, %s", delivery.id(), delivery.kind(),
+                delivery.job() == null ? "" : " of job " + delivery.job().id(), delivery.attempt(), delivery.maxAttempts(),
+                request.shownUrl(), result, outcome.durationMs(),
+                retry ? "retry in " + outcome.retryDelay().toMillis() + " ms" : verdict);
+        metrics.deliveryAttempt(verdict, Duration.ofMillis(outcome.durationMs()));
     }
 }

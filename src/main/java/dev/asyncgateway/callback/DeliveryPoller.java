@@ -1,12 +1,14 @@
 package dev.asyncgateway.callback;
 
 import dev.asyncgateway.config.GatewayConfig;
+import dev.asyncgateway.runner.LeaseHolder;
 import dev.asyncgateway.runner.WakeUpSignal;
 import dev.asyncgateway.store.ClaimedDelivery;
 import dev.asyncgateway.store.DeliveryOutcome;
 import dev.asyncgateway.store.DeliveryStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -26,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link WakeUpSignal}), by a timer when a retry falls due, and by the fallback poll.
  */
 @ApplicationScoped
-public class DeliveryPoller {
+public class DeliveryPoller implements LeaseHolder {
 
     private static final Logger LOG = Logger.getLogger(DeliveryPoller.class);
 
@@ -47,6 +49,7 @@ public class DeliveryPoller {
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Map<String, Integer> inFlightByReceiver = new ConcurrentHashMap<>();
+    private final Map<UUID, UUID> leases = new ConcurrentHashMap<>();
     private final AtomicBoolean claiming = new AtomicBoolean();
     private final AtomicBoolean wakeRequested = new AtomicBoolean();
     private volatile boolean running;
@@ -63,10 +66,37 @@ public class DeliveryPoller {
     }
 
     void stop(@Observes ShutdownEvent event) {
+        stopClaiming();
+    }
+
+    @Override
+    public String workName() {
+        return "delivery";
+    }
+
+    @Override
+    public void stopClaiming() {
         running = false;
         vertx.cancelTimer(pollTimer);
     }
 
+    /** Deliveries currently being attempted by this instance. */
+    @Override
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    @Override
+    public boolean idle() {
+        return inFlight.get() == 0 && !claiming.get();
+    }
+
+    @Override
+    public Uni<Integer> releaseUnfinished() {
+        return store.releaseLeases(Map.copyOf(leases));
+    }
+
+    @Override
     public void wake() {
         wakeRequested.set(true);
         if (running && claiming.compareAndSet(false, true)) {
@@ -101,6 +131,7 @@ public class DeliveryPoller {
     private void start(ClaimedDelivery delivery) {
         inFlight.incrementAndGet();
         inFlightByReceiver.merge(delivery.receiver(), 1, Integer::sum);
+        leases.put(delivery.id(), delivery.leaseToken());
         executor.run(delivery).subscribe().with(
                 outcome -> {
                     finish(delivery);
@@ -116,6 +147,7 @@ public class DeliveryPoller {
 
     private void finish(ClaimedDelivery delivery) {
         inFlightByReceiver.computeIfPresent(delivery.receiver(), (receiver, n) -> n > 1 ? n - 1 : null);
+        leases.remove(delivery.id());
         inFlight.decrementAndGet();
         wake();
     }

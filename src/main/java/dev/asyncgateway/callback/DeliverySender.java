@@ -11,6 +11,7 @@ import dev.asyncgateway.urlpolicy.CheckedAddress;
 import dev.asyncgateway.urlpolicy.OutboundUrlPolicy;
 import dev.asyncgateway.urlpolicy.SafeAddressResolver;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -31,6 +32,7 @@ import java.util.concurrent.TimeoutException;
  * connection pool is per receiver ({@code host:port}) and no larger than the per-receiver cap, so a
  * slow receiver ties up its own connections only.
  */
+@Startup // the client must be created outside any request: one made on an HTTP verticle's context closes with it on shutdown
 @ApplicationScoped
 public class DeliverySender {
 

@@ -35,6 +35,8 @@ public interface GatewayConfig {
 
     Database database();
 
+    Metrics metrics();
+
     interface Jobs {
         /** Largest {@code timeoutSec} a job may ask for; also the default. ScraperAPI's window is 24 h. */
         @WithDefault("86400")
@@ -131,6 +133,22 @@ public interface GatewayConfig {
         /** Most job results written by one completion statement. */
         @WithDefault("256")
         int completionBatchSize();
+
+        /**
+         * On shutdown (SIGTERM), how long in-flight fetches and deliveries may take to finish; what is still
+         * running then is handed back to the queue (due at once) for another instance. Keep it below the
+         * platform's termination grace period (30 s on Kubernetes and Knative by default).
+         */
+        @WithDefault("20s")
+        Duration shutdownGrace();
+
+        /** Longest time one {@code POST /admin/drain} keeps working; keep it below the platform's request timeout. */
+        @WithDefault("4m")
+        Duration drainMaxDuration();
+
+        /** While {@code POST /admin/drain} runs, how often it checks whether due work is left. */
+        @WithDefault("500ms")
+        Duration drainCheckInterval();
     }
 
     interface Fetch {
@@ -259,5 +277,14 @@ public interface GatewayConfig {
         /** How long the open breaker answers 503 at once before letting a statement probe the database again. */
         @WithDefault("5s")
         Duration breakerDelay();
+    }
+
+    interface Metrics {
+        /**
+         * Least time between two refreshes of the queue gauges (depth, oldest due age). They are refreshed
+         * only when {@code /q/metrics} is scraped, so an idle instance that nobody scrapes runs no query.
+         */
+        @WithDefault("10s")
+        Duration queueRefreshInterval();
     }
 }

@@ -3,6 +3,7 @@ package dev.asyncgateway.job;
 import dev.asyncgateway.account.AccountService;
 import dev.asyncgateway.callback.BatchFinishedAnnouncer;
 import dev.asyncgateway.config.GatewayConfig;
+import dev.asyncgateway.observability.GatewayMetrics;
 import dev.asyncgateway.runner.WakeUpSignal;
 import dev.asyncgateway.store.JobRow;
 import dev.asyncgateway.store.JobStore;
@@ -36,6 +37,9 @@ public class JobCancellationService {
     GatewayConfig config;
 
     @Inject
+    GatewayMetrics metrics;
+
+    @Inject
     BatchFinishedAnnouncer batches;
 
     @Inject
@@ -49,8 +53,10 @@ public class JobCancellationService {
 
     private Uni<JobRow> cancelRunning(JobRow job) {
         return store.cancel(job.id(), job.accountId(), config.callback().maxAttempts())
-                .invoke(changes -> changes.forEach(change ->
-                        LOG.infof("job %s failed: cancelled (callback queued: %s)", change.jobId(), change.callbackQueued())))
+                .invoke(changes -> changes.forEach(change -> {
+                    LOG.infof("job %s failed: cancelled (callback queued: %s)", change.jobId(), change.callbackQueued());
+                    metrics.jobEnded(change);
+                }))
                 .invoke(changes -> {
                     if (changes.stream().anyMatch(StateChange::callbackQueued)) {
                         wakeUp.deliveriesAdded();

@@ -7,6 +7,7 @@ import dev.asyncgateway.account.AccountService;
 import dev.asyncgateway.api.ClientError;
 import dev.asyncgateway.api.JobView;
 import dev.asyncgateway.config.GatewayConfig;
+import dev.asyncgateway.observability.GatewayMetrics;
 import dev.asyncgateway.runner.WakeUpSignal;
 import dev.asyncgateway.store.IdempotencyKeyStore;
 import dev.asyncgateway.store.JobStore;
@@ -54,6 +55,9 @@ public class JobSubmissionService {
     @Inject
     GatewayConfig config;
 
+    @Inject
+    GatewayMetrics metrics;
+
     /**
      * @param body            the request body as sent
      * @param batch           true for {@code POST /batchjobs} ({@code urls}), false for {@code POST /jobs} ({@code url})
@@ -84,6 +88,7 @@ public class JobSubmissionService {
                         return replay(accountId, key, batch, keyTtl);
                     }
                     wakeUp.jobsAdded();
+                    metrics.jobsSubmitted(ids.size());
                     LOG.debugf("accepted %d job(s) for account %s", ids.size(), accountId);
                     return Uni.createFrom().item(views(ids, batchId, request, statusUrlPrefix));
                 });

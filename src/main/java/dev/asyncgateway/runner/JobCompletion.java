@@ -2,6 +2,7 @@ package dev.asyncgateway.runner;
 
 import dev.asyncgateway.callback.BatchFinishedAnnouncer;
 import dev.asyncgateway.config.GatewayConfig;
+import dev.asyncgateway.observability.GatewayMetrics;
 import dev.asyncgateway.store.JobOutcome;
 import dev.asyncgateway.store.JobStore;
 import dev.asyncgateway.store.StateChange;
@@ -38,6 +39,9 @@ public class JobCompletion {
     @Inject
     Vertx vertx;
 
+    @Inject
+    GatewayMetrics metrics;
+
     private GroupCommit<JobOutcome> commits;
 
     @PostConstruct
@@ -58,6 +62,7 @@ public class JobCompletion {
                 LOG.infof("job %s %s%s%s", change.jobId(), change.status(),
                         change.failReason() == null ? "" : ": " + change.failReason(),
                         change.callbackQueued() ? ", callback queued" : "");
+                metrics.jobEnded(change);
             }
             callbacks |= change.callbackQueued();
         }

@@ -1,6 +1,7 @@
 package dev.asyncgateway.runner;
 
 import dev.asyncgateway.config.GatewayConfig;
+import dev.asyncgateway.observability.GatewayMetrics;
 import dev.asyncgateway.store.JobOutcome;
 import dev.asyncgateway.store.JobRow;
 import io.smallrye.mutiny.Uni;
@@ -41,13 +42,18 @@ public class JobExecutor {
     @Inject
     GatewayConfig config;
 
+    @Inject
+    GatewayMetrics metrics;
+
     public Uni<Void> run(JobRow job, UUID leaseToken) {
         Duration timeLeft = Duration.between(OffsetDateTime.now(), job.deadlineAt());
         if (timeLeft.isNegative() || timeLeft.isZero()) {
             return completion.record(JobOutcome.failed(job.id(), leaseToken, TIMED_OUT));
         }
         TargetRequest target = targetRequests.of(job);
+        long start = System.nanoTime();
         return fetcher.fetch(target, timeLeft)
+                .invoke(result -> metrics.fetchAttempt(result, System.nanoTime() - start))
                 .map(result -> decide(job, leaseToken, target, result))
                 .chain(outcome -> completion.record(outcome).invoke(() -> {
                     if (outcome.retryDelay() != null && outcome.retryDelay().compareTo(config.runner().pollInterval()) < 0) {

@@ -5,6 +5,7 @@ import dev.asyncgateway.store.JobRow;
 import dev.asyncgateway.store.JobStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -25,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * claiming while claims come back full, so a backlog drains without waiting for the poll.
  */
 @ApplicationScoped
-public class JobPoller {
+public class JobPoller implements LeaseHolder {
 
     private static final Logger LOG = Logger.getLogger(JobPoller.class);
 
@@ -64,16 +65,39 @@ public class JobPoller {
     }
 
     void stop(@Observes ShutdownEvent event) {
-        running = false;
-        vertx.cancelTimer(pollTimer);
+        stopClaiming();
         vertx.cancelTimer(renewTimer);
     }
 
+    @Override
+    public String workName() {
+        return "job";
+    }
+
+    /** Claims no more jobs; fetches in flight go on, and their leases keep being renewed. */
+    @Override
+    public void stopClaiming() {
+        running = false;
+        vertx.cancelTimer(pollTimer);
+    }
+
     /** Jobs currently being fetched by this instance. */
+    @Override
     public int inFlight() {
         return inFlight.get();
     }
 
+    @Override
+    public boolean idle() {
+        return inFlight.get() == 0 && !claiming.get();
+    }
+
+    @Override
+    public Uni<Integer> releaseUnfinished() {
+        return store.releaseLeases(Map.copyOf(leases));
+    }
+
+    @Override
     public void wake() {
         wakeRequested.set(true);
         if (running && claiming.compareAndSet(false, true)) {

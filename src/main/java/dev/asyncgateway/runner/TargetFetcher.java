@@ -5,6 +5,7 @@ import dev.asyncgateway.job.ApiParams;
 import dev.asyncgateway.urlpolicy.OutboundUrlPolicy;
 import dev.asyncgateway.urlpolicy.SafeAddressResolver;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.vertx.TypeArg;
 import io.vertx.core.http.HttpMethod;
@@ -35,6 +36,7 @@ import java.util.concurrent.TimeoutException;
  * Fetches a job's target over non-blocking HTTP: connect and attempt timeouts always set, the body
  * capped, redirects followed by hand (bounded, and each hop checked by the URL policy at connect time).
  */
+@Startup // the client must be created outside any request: one made on an HTTP verticle's context closes with it on shutdown
 @ApplicationScoped
 public class TargetFetcher {
 

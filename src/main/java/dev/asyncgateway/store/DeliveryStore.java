@@ -123,6 +123,8 @@ public class DeliveryStore {
             where d.job_id = $1 and d.kind = 'callback'
             order by d.created_at, a.attempt""";
 
+    private static final String RELEASE_LEASES = LeaseRelease.statement("delivery", "pending");
+
     @Inject
     Pool pool;
 
@@ -141,6 +143,11 @@ public class DeliveryStore {
             }
             return claimed;
         });
+    }
+
+    /** Hands deliveries back to the queue, due at once (see {@link LeaseRelease}); emits how many. */
+    public Uni<Integer> releaseLeases(Map<UUID, UUID> leaseTokensById) {
+        return LeaseRelease.run(pool, RELEASE_LEASES, leaseTokensById);
     }
 
     /** Stores outcomes; returns how many failure notifications that queued. */

@@ -16,6 +16,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -108,6 +109,8 @@ public class JobStore {
             update job j set due_at = now() + make_interval(secs => $1)
             from unnest($2::uuid[], $3::uuid[]) as t(id, token)
             where j.id = t.id and j.lease_token = t.token and j.status = 'running'""";
+
+    private static final String RELEASE_LEASES = LeaseRelease.statement("job", "running");
 
     /**
      * Writes callback deliveries for the jobs in {@code changed} that ended and want one, to the URL the
@@ -202,6 +205,11 @@ public class JobStore {
         return pool.preparedQuery(RENEW_LEASES)
                 .execute(Tuple.of(seconds(lease), ids.toArray(UUID[]::new), tokens.toArray(UUID[]::new)))
                 .replaceWithVoid();
+    }
+
+    /** Hands jobs back to the queue, due at once (see {@link LeaseRelease}); emits how many. */
+    public Uni<Integer> releaseLeases(Map<UUID, UUID> leaseTokensById) {
+        return LeaseRelease.run(pool, RELEASE_LEASES, leaseTokensById);
     }
 
     public Uni<List<StateChange>> complete(List<JobOutcome> outcomes, int callbackMaxAttempts) {

@@ -35,11 +35,13 @@ public final class GatewayProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final int port;
+    private final Path log;
 
-    private GatewayProcess(String name, Process process, int port) {
+    private GatewayProcess(String name, Process process, int port, Path log) {
         this.name = name;
         this.process = process;
         this.port = port;
+        this.log = log;
     }
 
     /**
@@ -74,7 +76,7 @@ public final class GatewayProcess implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
             builder.environment().putAll(env);
             Process process = builder.start();
-            return new GatewayProcess(name, process, awaitPort(name, process, log));
+            return new GatewayProcess(name, process, awaitPort(name, process, log), log);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start gateway process " + name, e);
         }
@@ -110,6 +112,20 @@ public final class GatewayProcess implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** SIGTERM, as a platform sends when it stops an instance: the gateway shuts down gracefully. */
+    public void terminate() {
+        process.toHandle().destroy();
+    }
+
+    public boolean waitForExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Everything the process printed so far. */
+    public String output() throws IOException {
+        return Files.readString(log);
     }
 
     /** SIGKILL: no shutdown hook runs, in-flight work is simply gone, as in a crash. */

@@ -16,7 +16,9 @@ import java.util.Map;
 public class TestDatabase implements QuarkusTestResourceLifecycleManager {
 
     public static final String HOST = System.getenv().getOrDefault("GATEWAY_TEST_DB_HOST", "127.0.0.1:5432");
-    public static final String NAME = System.getenv().getOrDefault("GATEWAY_TEST_DATABASE", "gateway_test");
+    /** Integration tests (Failsafe) add the suffix {@code _it}, so they never share the unit tests' database. */
+    public static final String NAME = System.getenv().getOrDefault("GATEWAY_TEST_DATABASE", "gateway_test")
+            + System.getProperty("gateway.test-database-suffix", "");
     private static boolean created;
 
     @Override

@@ -1,0 +1,31 @@
+package dev.asyncgateway.runner;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * A worker that claims queue rows under a lease (jobs, deliveries): what graceful shutdown and
+ * {@code POST /admin/drain} need from it, whatever it works on.
+ */
+public interface LeaseHolder {
+
+    /** What it works on, for logs: "job", "delivery". */
+    String workName();
+
+    /** Claims once now, and again while claims find work. */
+    void wake();
+
+    /** Claims no more; work in flight goes on. */
+    void stopClaiming();
+
+    /** Rows being worked on by this instance. */
+    int inFlight();
+
+    /** True when no claim statement is running and nothing is in flight. */
+    boolean idle();
+
+    /**
+     * Hands what is still in flight back to the queue, due at once, so another instance takes it without
+     * waiting for the lease; the abandoned attempt's late outcome is then ignored. Emits how many.
+     */
+    Uni<Integer> releaseUnfinished();
+}
