@@ -16,9 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Claims due jobs and hands them to the {@link JobExecutor}, never more than there are free fetch
@@ -26,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * claiming while claims come back full, so a backlog drains without waiting for the poll.
  */
 @ApplicationScoped
-public class JobPoller implements LeaseHolder {
+public class JobPoller extends ClaimLoop<JobRow> {
 
     private static final Logger LOG = Logger.getLogger(JobPoller.class);
 
@@ -45,23 +42,14 @@ public class JobPoller implements LeaseHolder {
     @Inject
     Vertx vertx;
 
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicBoolean claiming = new AtomicBoolean();
-    private final AtomicBoolean wakeRequested = new AtomicBoolean();
-    private final Map<UUID, UUID> leases = new ConcurrentHashMap<>();
-    private volatile boolean running;
-    private long pollTimer = -1;
     private long renewTimer = -1;
 
     void start(@Observes StartupEvent event) {
         if (!config.runner().enabled()) {
             return;
         }
-        running = true;
-        wakeUp.onSignal(WakeUpSignal.JOBS, this::wake);
-        pollTimer = vertx.setPeriodic(config.runner().pollInterval().toMillis(), id -> wake());
         renewTimer = vertx.setPeriodic(Math.max(1, config.runner().lease().toMillis() / 3), id -> renewLeases());
-        wake();
+        startLoop(vertx, wakeUp, WakeUpSignal.JOBS, config.runner().pollInterval());
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -74,92 +62,51 @@ public class JobPoller implements LeaseHolder {
         return "job";
     }
 
-    /** Claims no more jobs; fetches in flight go on, and their leases keep being renewed. */
     @Override
-    public void stopClaiming() {
-        running = false;
-        vertx.cancelTimer(pollTimer);
-    }
-
-    /** Jobs currently being fetched by this instance. */
-    @Override
-    public int inFlight() {
-        return inFlight.get();
+    protected int capacity() {
+        return config.runner().concurrency();
     }
 
     @Override
-    public boolean idle() {
-        return inFlight.get() == 0 && !claiming.get();
+    protected Uni<List<JobRow>> claim(int free) {
+        GatewayConfig.Runner runner = config.runner();
+        return store.claim(Math.min(free, runner.claimBatchSize()), runner.lease(), UUID.randomUUID(), runner.accountMaxInFlight());
+    }
+
+    /** A full claim may have left due jobs behind. */
+    @Override
+    protected boolean mayHaveMore(List<JobRow> claimed, int free) {
+        return claimed.size() == Math.min(free, config.runner().claimBatchSize());
     }
 
     @Override
-    public Uni<Integer> releaseUnfinished() {
-        return store.releaseLeases(Map.copyOf(leases));
+    protected Uni<Void> run(JobRow job) {
+        return executor.run(job, job.leaseToken());
     }
 
     @Override
-    public void wake() {
-        wakeRequested.set(true);
-        if (running && claiming.compareAndSet(false, true)) {
-            claimOnce();
-        }
+    protected UUID id(JobRow job) {
+        return job.id();
     }
 
-    private void claimOnce() {
-        wakeRequested.set(false);
-        int free = config.runner().concurrency() - inFlight.get();
-        if (free <= 0 || !running) {
-            claiming.set(false);
-            return;
-        }
-        int limit = Math.min(free, config.runner().claimBatchSize());
-        UUID leaseToken = UUID.randomUUID();
-        store.claim(limit, config.runner().lease(), leaseToken, config.runner().accountMaxInFlight()).subscribe().with(
-                jobs -> {
-                    jobs.forEach(job -> start(job, leaseToken));
-                    afterClaim(jobs.size() == limit);
-                },
-                failure -> {
-                    LOG.warnf("cannot claim jobs, the fallback poll will try again: %s", failure.toString());
-                    claiming.set(false);
-                });
+    @Override
+    protected UUID leaseToken(JobRow job) {
+        return job.leaseToken();
     }
 
-    private void afterClaim(boolean mayHaveMore) {
-        claiming.set(false);
-        if (mayHaveMore || wakeRequested.get()) {
-            wake();
-        }
-    }
-
-    private void start(JobRow job, UUID leaseToken) {
-        inFlight.incrementAndGet();
-        leases.put(job.id(), leaseToken);
-        executor.run(job, leaseToken).subscribe().with(
-                ignored -> finish(job),
-                failure -> {
-                    LOG.errorf(failure, "job %s attempt crashed; it runs again when its lease expires", job.id());
-                    finish(job);
-                });
-    }
-
-    private void finish(JobRow job) {
-        leases.remove(job.id());
-        inFlight.decrementAndGet();
-        wake();
+    @Override
+    protected Uni<Integer> release(Map<UUID, UUID> leasesById) {
+        return store.releaseLeases(leasesById);
     }
 
     /** Long fetches keep their jobs: one statement extends the lease of everything in flight. */
     private void renewLeases() {
+        Map<UUID, UUID> leases = Map.copyOf(leases());
         if (leases.isEmpty()) {
             return;
         }
-        List<UUID> ids = new ArrayList<>(leases.size());
-        List<UUID> tokens = new ArrayList<>(leases.size());
-        leases.forEach((id, token) -> {
-            ids.add(id);
-            tokens.add(token);
-        });
+        List<UUID> ids = new ArrayList<>(leases.keySet());
+        List<UUID> tokens = ids.stream().map(leases::get).toList();
         store.renewLeases(ids, tokens, config.runner().lease()).subscribe().with(
                 ignored -> { },
                 failure -> LOG.warnf("cannot renew job leases: %s", failure.toString()));

@@ -1,0 +1,144 @@
+package dev.asyncgateway.runner;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The claim loop that jobs and deliveries share: one claim statement at a time, never more rows than
+ * free slots, woken by signals and a slow fallback poll, claiming again at once while claims find
+ * work, and each claimed row's lease remembered until its attempt is done.
+ *
+ * @param <T> a claimed row
+ */
+public abstract class ClaimLoop<T> implements LeaseHolder {
+
+    private static final Logger LOG = Logger.getLogger(ClaimLoop.class);
+
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicBoolean claiming = new AtomicBoolean();
+    private final AtomicBoolean wakeRequested = new AtomicBoolean();
+    private final Map<UUID, UUID> leases = new ConcurrentHashMap<>();
+    private volatile boolean running;
+    private Vertx vertx;
+    private long pollTimer = -1;
+
+    /** How many rows may be in flight at once on this instance. */
+    protected abstract int capacity();
+
+    /** Claims up to {@code free} due rows. */
+    protected abstract Uni<List<T>> claim(int free);
+
+    /** Whether due rows may be left after a claim that returned these, so the loop claims again at once. */
+    protected abstract boolean mayHaveMore(List<T> claimed, int free);
+
+    /** One attempt on a claimed row; completes when its outcome is recorded. */
+    protected abstract Uni<Void> run(T row);
+
+    protected abstract UUID id(T row);
+
+    protected abstract UUID leaseToken(T row);
+
+    /** Hands these leased rows back to the queue, due at once; emits how many. */
+    protected abstract Uni<Integer> release(Map<UUID, UUID> leasesById);
+
+    /** Called when a row is claimed and when its attempt is done, for bookkeeping beyond the count. */
+    protected void onStart(T row) {
+    }
+
+    protected void onFinish(T row) {
+    }
+
+    /** Starts claiming: on each signal of {@code channel}, every {@code pollInterval}, and once now. */
+    protected void startLoop(Vertx vertx, WakeUpSignal wakeUp, String channel, Duration pollInterval) {
+        this.vertx = vertx;
+        running = true;
+        wakeUp.onSignal(channel, this::wake);
+        pollTimer = vertx.setPeriodic(pollInterval.toMillis(), id -> wake());
+        wake();
+    }
+
+    /** The leases of the rows in flight, by row id. */
+    protected Map<UUID, UUID> leases() {
+        return leases;
+    }
+
+    @Override
+    public void stopClaiming() {
+        running = false;
+        if (vertx != null) {
+            vertx.cancelTimer(pollTimer);
+        }
+    }
+
+    @Override
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    @Override
+    public boolean idle() {
+        return inFlight.get() == 0 && !claiming.get();
+    }
+
+    @Override
+    public Uni<Integer> releaseUnfinished() {
+        return release(Map.copyOf(leases));
+    }
+
+    @Override
+    public void wake() {
+        wakeRequested.set(true);
+        if (running && claiming.compareAndSet(false, true)) {
+            claimOnce();
+        }
+    }
+
+    private void claimOnce() {
+        wakeRequested.set(false);
+        int free = capacity() - inFlight.get();
+        if (free <= 0 || !running) {
+            claiming.set(false);
+            return;
+        }
+        claim(free).subscribe().with(
+                rows -> {
+                    rows.forEach(this::start);
+                    claiming.set(false);
+                    if (mayHaveMore(rows, free) || wakeRequested.get()) {
+                        wake();
+                    }
+                },
+                failure -> {
+                    LOG.warnf("cannot claim %ss, the fallback poll will try again: %s", workName(), failure.toString());
+                    claiming.set(false);
+                });
+    }
+
+    private void start(T row) {
+        inFlight.incrementAndGet();
+        leases.put(id(row), leaseToken(row));
+        onStart(row);
+        run(row).subscribe().with(
+                ignored -> finish(row),
+                failure -> {
+                    LOG.errorf(failure, "%s %s attempt crashed; it runs again when its lease expires", workName(), id(row));
+                    finish(row);
+                });
+    }
+
+    private void finish(T row) {
+        onFinish(row);
+        leases.remove(id(row));
+        inFlight.decrementAndGet();
+        wake();
+    }
+}
