@@ -50,11 +50,11 @@ public interface GatewayConfig {
         long requestMaxBytes();
 
         /** Submissions (requests to {@code POST /jobs} or {@code /batchjobs}) per second and account, per instance. */
-        @WithDefault("50")
+        @WithDefault("1000")
         double submissionsPerSecond();
 
         /** Submissions an account may make at once above the steady rate, per instance. */
-        @WithDefault("200")
+        @WithDefault("2000")
         int submissionBurst();
 
         /** How long an {@code Idempotency-Key} is remembered: a retry within this window returns the original jobs. */
@@ -203,7 +203,7 @@ public interface GatewayConfig {
         int concurrency();
 
         /** Deliveries in flight to one receiver host, so a slow receiver cannot take every slot. */
-        @WithDefault("32")
+        @WithDefault("128")
         int concurrencyPerHost();
 
         /** How long a claimed delivery is reserved for this instance; keep it longer than {@link #timeout()}. */
