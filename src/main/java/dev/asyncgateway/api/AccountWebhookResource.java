@@ -16,14 +16,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The account's webhook settings and its signing secret (account key required). */
@@ -54,8 +53,7 @@ public class AccountWebhookResource {
 
     @Operation(summary = "Read the account webhook",
             description = "URL passwords and header values are masked.")
-    @Parameter(name = "X-API-Key", in = ParameterIn.HEADER, example = "dev-key",
-            description = "The account's API key; 'Authorization: Token <key>' or the apiKey query parameter work too")
+    @SecurityRequirement(name = ApiExamples.API_KEY)
     @APIResponse(responseCode = "200", description = "The settings",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AccountWebhookView.class),
                     examples = @ExampleObject(name = "example", value = ApiExamples.ACCOUNT_WEBHOOK_VIEW)))
@@ -68,8 +66,7 @@ public class AccountWebhookResource {
 
     @Operation(summary = "Replace the account webhook",
             description = "Replaces every field; a missing field is cleared.")
-    @Parameter(name = "X-API-Key", in = ParameterIn.HEADER, example = "dev-key",
-            description = "The account's API key; 'Authorization: Token <key>' or the apiKey query parameter work too")
+    @SecurityRequirement(name = ApiExamples.API_KEY)
     @RequestBody(required = true, description = "url, headers [{key,value}], encoding json|form, notificationUrl",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT),
                     examples = @ExampleObject(name = "example", value = ApiExamples.ACCOUNT_WEBHOOK)))
@@ -90,8 +87,7 @@ public class AccountWebhookResource {
 
     @Operation(summary = "Read the signing secret",
             description = "In the whsec_ form Standard Webhooks libraries take.")
-    @Parameter(name = "X-API-Key", in = ParameterIn.HEADER, example = "dev-key",
-            description = "The account's API key; 'Authorization: Token <key>' or the apiKey query parameter work too")
+    @SecurityRequirement(name = ApiExamples.API_KEY)
     @APIResponse(responseCode = "200", description = "The secret",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Secret.class),
                     examples = @ExampleObject(name = "example", value = ApiExamples.SECRET)))
@@ -104,8 +100,7 @@ public class AccountWebhookResource {
     @Operation(summary = "Rotate the signing secret",
             description = "The previous secret keeps signing alongside the new one for "
                     + "GATEWAY_CALLBACK_SECRET_ROTATION_OVERLAP.")
-    @Parameter(name = "X-API-Key", in = ParameterIn.HEADER, example = "dev-key",
-            description = "The account's API key; 'Authorization: Token <key>' or the apiKey query parameter work too")
+    @SecurityRequirement(name = ApiExamples.API_KEY)
     @APIResponse(responseCode = "200", description = "The new secret",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Secret.class),
                     examples = @ExampleObject(name = "example", value = ApiExamples.SECRET)))

@@ -13,20 +13,23 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
 /** Operator endpoints, guarded by GATEWAY_ADMIN_TOKEN. */
 @Path("/admin")
 @Produces(MediaType.APPLICATION_JSON)
+@SecurityScheme(securitySchemeName = ApiExamples.ADMIN_TOKEN, type = SecuritySchemeType.HTTP, scheme = "bearer",
+        description = "GATEWAY_ADMIN_TOKEN")
 @Tag(name = "Admin", description = "Operator endpoints; they exist only when GATEWAY_ADMIN_TOKEN is set")
 public class AdminResource {
 
@@ -47,8 +50,7 @@ public class AdminResource {
     /** Creates an account; its API key is in this answer and nowhere else. */
     @Operation(summary = "Create an account",
             description = "Its API key is in this answer and nowhere else (stored only as a SHA-256 hash).")
-    @Parameter(name = "Authorization", in = ParameterIn.HEADER, required = true, example = "Bearer dev-admin-token",
-            description = "Bearer GATEWAY_ADMIN_TOKEN")
+    @SecurityRequirement(name = ApiExamples.ADMIN_TOKEN)
     @RequestBody(required = true, description = "name: 1 to 200 characters",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT),
                     examples = @ExampleObject(name = "example", value = ApiExamples.CREATE_ACCOUNT)))
@@ -76,8 +78,7 @@ public class AdminResource {
             description = "Keeps the request open while this instance claims and runs due work, until none "
                     + "is due or GATEWAY_RUNNER_DRAIN_MAX_DURATION has passed. For platforms that give "
                     + "CPU only during requests: call it from a scheduler.")
-    @Parameter(name = "Authorization", in = ParameterIn.HEADER, required = true, example = "Bearer dev-admin-token",
-            description = "Bearer GATEWAY_ADMIN_TOKEN")
+    @SecurityRequirement(name = ApiExamples.ADMIN_TOKEN)
     @APIResponse(responseCode = "200", description = "What was left when it returned",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DrainReport.class),
                     examples = @ExampleObject(name = "example", value = ApiExamples.DRAINED)))

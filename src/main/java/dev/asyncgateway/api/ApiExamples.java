@@ -2,9 +2,15 @@ package dev.asyncgateway.api;
 
 /**
  * Example bodies for the OpenAPI document ({@code /q/openapi}, Swagger UI at {@code /q/swagger-ui}): the
- * same values as the README's curl session, so the two read alike.
+ * same values as the README's curl session, so the two read alike; and the names of the two ways to
+ * authenticate (declared on {@link JobResource} and {@link AdminResource}).
  */
 final class ApiExamples {
+
+    /** Security scheme: the account's API key. */
+    static final String API_KEY = "apiKey";
+    /** Security scheme: the admin token. */
+    static final String ADMIN_TOKEN = "adminToken";
 
     private ApiExamples() {
     }

@@ -14,12 +14,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -46,8 +45,7 @@ public class CallbackResource {
     @Operation(summary = "Read a job's callback attempts",
             description = "Every HTTP attempt of the job callback deliveries, oldest first, with the start "
                     + "of each answer.")
-    @Parameter(name = "X-API-Key", in = ParameterIn.HEADER, example = "dev-key",
-            description = "The account's API key; 'Authorization: Token <key>' or the apiKey query parameter work too")
+    @SecurityRequirement(name = ApiExamples.API_KEY)
     @APIResponse(responseCode = "200", description = "The attempt log",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AttemptLog.class),
                     examples = @ExampleObject(name = "example", value = ApiExamples.ATTEMPTS)))
@@ -64,8 +62,7 @@ public class CallbackResource {
     /** Queues a fresh delivery; 202 with the job, whose callback is pending again. */
     @Operation(summary = "Send a job's callback again",
             description = "Queues a fresh delivery of an ended job to where its callback goes now.")
-    @Parameter(name = "X-API-Key", in = ParameterIn.HEADER, example = "dev-key",
-            description = "The account's API key; 'Authorization: Token <key>' or the apiKey query parameter work too")
+    @SecurityRequirement(name = ApiExamples.API_KEY)
     @APIResponse(responseCode = "202", description = "Queued; the job with its callback pending again",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class),
                     examples = @ExampleObject(name = "example", value = ApiExamples.SUBMITTED)))

@@ -20,14 +20,16 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
@@ -35,6 +37,9 @@ import java.util.List;
 /** The ScraperAPI-compatible async API: submit, poll, list and cancel jobs. */
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
+@SecurityScheme(securitySchemeName = ApiExamples.API_KEY, type = SecuritySchemeType.APIKEY, in = SecuritySchemeIn.HEADER,
+        apiKeyName = "X-API-Key",
+        description = "The account's API key; 'Authorization: Token <key>' or the apiKey query parameter work too")
 @Tag(name = "Jobs", description = "Submit, poll, list and cancel jobs (the ScraperAPI async API)")
 public class JobResource {
 
@@ -122,8 +127,7 @@ public class JobResource {
     @Operation(summary = "Cancel a job",
             description = "Ends a running job as failed with failReason cancelled; an ended job is returned"
                     + " unchanged.")
-    @Parameter(name = "X-API-Key", in = ParameterIn.HEADER, example = "dev-key",
-            description = "The account's API key; 'Authorization: Token <key>' or the apiKey query parameter work too")
+    @SecurityRequirement(name = ApiExamples.API_KEY)
     @APIResponse(responseCode = "200", description = "The job after cancelling",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class),
                     examples = @ExampleObject(name = "example", value = ApiExamples.CANCELLED)))
@@ -138,8 +142,7 @@ public class JobResource {
 
     @Operation(summary = "List your jobs",
             description = "Newest first, page by page: pass nextCursor as cursor for the next page.")
-    @Parameter(name = "X-API-Key", in = ParameterIn.HEADER, example = "dev-key",
-            description = "The account's API key; 'Authorization: Token <key>' or the apiKey query parameter work too")
+    @SecurityRequirement(name = ApiExamples.API_KEY)
     @APIResponse(responseCode = "200", description = "One page of jobs",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobPage.class),
                     examples = @ExampleObject(name = "example", value = ApiExamples.PAGE)))

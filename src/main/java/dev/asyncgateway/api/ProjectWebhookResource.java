@@ -17,14 +17,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -51,8 +50,7 @@ public class ProjectWebhookResource {
 
     @Operation(summary = "Read a project's webhook",
             description = "Jobs naming this project call back here unless they give their own URL.")
-    @Parameter(name = "X-API-Key", in = ParameterIn.HEADER, example = "dev-key",
-            description = "The account's API key; 'Authorization: Token <key>' or the apiKey query parameter work too")
+    @SecurityRequirement(name = ApiExamples.API_KEY)
     @APIResponse(responseCode = "200", description = "The settings",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ProjectWebhookView.class),
                     examples = @ExampleObject(name = "example", value = ApiExamples.PROJECT_WEBHOOK_VIEW)))
@@ -67,8 +65,7 @@ public class ProjectWebhookResource {
     /** Creates (201) or replaces (200) the project's webhook. */
     @Operation(summary = "Create or replace a project's webhook",
             description = "Answers 201 when it created the webhook, 200 when it replaced it.")
-    @Parameter(name = "X-API-Key", in = ParameterIn.HEADER, example = "dev-key",
-            description = "The account's API key; 'Authorization: Token <key>' or the apiKey query parameter work too")
+    @SecurityRequirement(name = ApiExamples.API_KEY)
     @RequestBody(required = true, description = "url required; headers and encoding optional",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT),
                     examples = @ExampleObject(name = "example", value = ApiExamples.PROJECT_WEBHOOK)))
@@ -93,8 +90,7 @@ public class ProjectWebhookResource {
 
     @Operation(summary = "Delete a project's webhook",
             description = "Its jobs fall back to the account webhook.")
-    @Parameter(name = "X-API-Key", in = ParameterIn.HEADER, example = "dev-key",
-            description = "The account's API key; 'Authorization: Token <key>' or the apiKey query parameter work too")
+    @SecurityRequirement(name = ApiExamples.API_KEY)
     @APIResponse(responseCode = "204", description = "Deleted")
     @DELETE
     public Uni<RestResponse<Void>> delete(@PathParam("project") String project) {

@@ -38,7 +38,7 @@ class OpenApiTest {
     }
 
     @Test
-    void submissionExampleMatchesTheReadme() {
+    void submissionExampleAndAuthenticationMatchTheReadme() {
         JsonPath document = given().accept("application/json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
         Map<String, Object> request = document.getMap(
                 "paths.'/jobs'.post.requestBody.content.'application/json'.examples.example.value");
@@ -46,6 +46,8 @@ class OpenApiTest {
         assertEquals("http://localhost:8080/q/health/live", request.get("url"));
         assertEquals("running", document.getString(
                 "paths.'/jobs'.post.responses.'200'.content.'application/json'.examples.example.value.status"));
+        assertEquals("X-API-Key", document.getString("components.securitySchemes.apiKey.name"));
+        assertTrue(document.getMap("paths.'/jobs'.get.security[0]").containsKey("apiKey"), "GET /jobs needs the API key");
     }
 
     @Test
