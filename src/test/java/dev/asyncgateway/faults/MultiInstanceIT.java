@@ -37,12 +37,13 @@ class MultiInstanceIT {
                 List<String> slow = IntStream.range(0, SLOW_JOBS).mapToObj(i -> target.url("slow-" + i, 2000)).toList();
                 List<String> quick = IntStream.range(0, QUICK_JOBS).mapToObj(i -> target.url("quick-" + i, 20)).toList();
                 victim.submitBatch(slow, Map.of());
-                instances.get(1).submitBatch(quick, Map.of());
 
                 // One instance never fetches more than CONCURRENCY jobs, so a full house means all of them work.
-                await("every instance to fetch").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                await("every instance to fetch").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
                         .until(() -> target.inFlight() == INSTANCES * CONCURRENCY);
                 victim.kill();
+                // Many short jobs for the survivors, so their claims race while they also take over the victim's.
+                instances.get(1).submitBatch(quick, Map.of());
 
                 await("every job to end").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                         .until(() -> database.number("select count(*) from job where status = 'running'") == 0);
