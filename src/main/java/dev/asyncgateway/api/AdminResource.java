@@ -67,8 +67,10 @@ public class AdminResource {
                                                                           String body) {
         guard.check(authorization);
         JsonNode name = bodies.parse(body).get("name");
-        if (name == null || !name.isTextual() || name.asText().isBlank() || name.asText().length() > NAME_MAX_LENGTH) {
-            throw ClientError.invalid("'name' must be a non-empty string of at most " + NAME_MAX_LENGTH + " characters", "name");
+        if (name == null || !name.isTextual() || name.asText().isBlank() || name.asText().length() > NAME_MAX_LENGTH
+                || name.asText().chars().anyMatch(Character::isISOControl)) {
+            throw ClientError.invalid("'name' must be a non-empty string of at most " + NAME_MAX_LENGTH
+                    + " characters, without control characters", "name");
         }
         return accounts.create(name.asText().trim()).map(created -> RestResponse.status(RestResponse.Status.CREATED, created));
     }

@@ -24,7 +24,7 @@ public final class HeaderRules {
             throw ClientError.invalid("header '" + name + "' is managed by the gateway and cannot be set", field);
         }
         if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0 || value.indexOf('\0') >= 0) {
-            throw ClientError.invalid("header '" + name + "' contains a line break", field);
+            throw ClientError.invalid("header '" + name + "' contains a line break or a NUL character", field);
         }
     }
 

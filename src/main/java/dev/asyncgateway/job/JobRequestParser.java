@@ -144,6 +144,10 @@ public class JobRequestParser {
         if (body.getBytes(StandardCharsets.UTF_8).length > limits.bodyMaxBytes()) {
             throw ClientError.tooLarge("'body' is larger than " + limits.bodyMaxBytes() + " bytes", "body");
         }
+        if (body.indexOf('\u0000') >= 0) {
+            // PostgreSQL text cannot hold NUL; a binary payload belongs in an encoding such as base64.
+            throw ClientError.invalid("'body' must not contain NUL characters (\\u0000)", "body");
+        }
         return body;
     }
 

@@ -54,6 +54,8 @@ class AdminAndKeysTest {
     void accountNamesAreValidated() {
         given().header("Authorization", "Bearer " + Api.ADMIN_TOKEN).contentType(ContentType.JSON).body(Map.of("name", ""))
                 .post("/admin/accounts").then().statusCode(400).body("field", equalTo("name"));
+        given().header("Authorization", "Bearer " + Api.ADMIN_TOKEN).contentType(ContentType.JSON)
+                .body(Map.of("name", "a\u0000b")).post("/admin/accounts").then().statusCode(400).body("field", equalTo("name"));
         given().header("Authorization", "Bearer " + Api.ADMIN_TOKEN).body("{").post("/admin/accounts")
                 .then().statusCode(400).body("error", startsWith("malformed JSON"));
     }

@@ -57,6 +57,8 @@ class BadInputTest {
                 arguments("header with a line break", JOB, "{\"apiKey\":\"KEY\",\"url\":\"URL\",\"headers\":{\"X-A\":\"a\\r\\nX-B: b\"}}", 400, "headers.X-A"),
                 arguments("header name not a token", JOB, "{\"apiKey\":\"KEY\",\"url\":\"URL\",\"headers\":{\"Bad Name\":\"v\"}}", 400, "headers.Bad Name"),
                 arguments("body not a string", JOB, "{\"apiKey\":\"KEY\",\"url\":\"URL\",\"body\":{\"a\":1}}", 400, "body"),
+                arguments("body with a NUL character", JOB, "{\"apiKey\":\"KEY\",\"url\":\"URL\",\"method\":\"POST\",\"body\":\"a\\u0000b\"}", 400, "body"),
+                arguments("url with a NUL character", JOB, "{\"apiKey\":\"KEY\",\"url\":\"http://example.com/a\\u0000b\"}", 400, "url"),
                 arguments("body too large", JOB, "{\"apiKey\":\"KEY\",\"url\":\"URL\",\"method\":\"POST\",\"body\":\"" + "b".repeat(1_048_577) + "\"}", 413, "body"),
                 arguments("meta not an object", JOB, "{\"apiKey\":\"KEY\",\"url\":\"URL\",\"meta\":\"m\"}", 400, "meta"),
                 arguments("meta too large", JOB, "{\"apiKey\":\"KEY\",\"url\":\"URL\",\"meta\":{\"m\":\"" + "m".repeat(16400) + "\"}}", 413, "meta"),
