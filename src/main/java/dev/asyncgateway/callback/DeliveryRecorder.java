@@ -1,7 +1,7 @@
 package dev.asyncgateway.callback;
 
 import dev.asyncgateway.config.GatewayConfig;
-import dev.asyncgateway.runner.GroupCommit;
+import dev.asyncgateway.store.GroupCommit;
 import dev.asyncgateway.runner.WakeUpSignal;
 import dev.asyncgateway.store.DeliveryOutcome;
 import dev.asyncgateway.store.DeliveryStore;
@@ -31,7 +31,7 @@ public class DeliveryRecorder {
 
     @PostConstruct
     void createGroupCommit() {
-        commits = new GroupCommit<>("delivery outcome", config.callback().recordBatchSize(),
+        commits = GroupCommit.retrying("delivery outcome", config.callback().recordBatchSize(),
                 outcomes -> store.record(outcomes, config.callback().maxAttempts()).invoke(notifications -> {
                     if (notifications > 0) {
                         wakeUp.deliveriesAdded();

@@ -9,9 +9,12 @@ import dev.asyncgateway.api.JobView;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.observability.GatewayMetrics;
 import dev.asyncgateway.runner.WakeUpSignal;
+import dev.asyncgateway.store.GroupCommit;
 import dev.asyncgateway.store.IdempotencyKeyStore;
 import dev.asyncgateway.store.JobStore;
+import dev.asyncgateway.store.NewJob;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -25,11 +28,16 @@ import java.util.UUID;
 /**
  * Accepts jobs: validate, authenticate, rate-limit, store durably (committed before the answer), wake the
  * runner. A request retried with the same {@code Idempotency-Key} gets the jobs of the first one back.
+ * <p>
+ * Concurrent single-URL submissions without a key (the bulk of {@code POST /jobs} traffic) share one
+ * insert through group commit: each still gets its answer only after its row is committed.
  */
 @ApplicationScoped
 public class JobSubmissionService {
 
     private static final Logger LOG = Logger.getLogger(JobSubmissionService.class);
+    /** Most single submissions one insert takes; beyond a few hundred rows a statement gains nothing per row. */
+    private static final int MAX_GROUP = 500;
 
     @Inject
     JobRequestParser parser;
@@ -58,6 +66,14 @@ public class JobSubmissionService {
     @Inject
     GatewayMetrics metrics;
 
+    private GroupCommit<NewJob> singleInserts;
+
+    @PostConstruct
+    void createGroupCommit() {
+        singleInserts = GroupCommit.failing("new job", MAX_GROUP,
+                jobs -> store.insertSingles(jobs).invoke(() -> metrics.singleSubmissionsInsertedTogether(jobs.size())));
+    }
+
     /**
      * @param body            the request body as sent
      * @param batch           true for {@code POST /batchjobs} ({@code urls}), false for {@code POST /jobs} ({@code url})
@@ -80,18 +96,25 @@ public class JobSubmissionService {
             ids.add(UUID.randomUUID());
         }
         UUID batchId = batch ? UUID.randomUUID() : null;
+        String headersJson = toJson(request.headers());
+        String apiParamsJson = toJson(request.apiParams());
+        if (!batch && key == null) {
+            NewJob job = new NewJob(ids.get(0), accountId, statusUrlPrefix + ids.get(0), request, headersJson, apiParamsJson);
+            return singleInserts.submit(job).map(ignored -> accepted(accountId, ids, batchId, request, statusUrlPrefix));
+        }
         Duration keyTtl = config.jobs().idempotencyKeyTtl();
-        return store.insert(accountId, batchId, statusUrlPrefix, ids, request, toJson(request.headers()),
-                        toJson(request.apiParams()), key, keyTtl)
-                .chain(stored -> {
-                    if (!stored) {
-                        return replay(accountId, key, batch, keyTtl);
-                    }
-                    wakeUp.jobsAdded();
-                    metrics.jobsSubmitted(ids.size());
-                    LOG.debugf("accepted %d job(s) for account %s", ids.size(), accountId);
-                    return Uni.createFrom().item(views(ids, batchId, request, statusUrlPrefix));
-                });
+        return store.insert(accountId, batchId, statusUrlPrefix, ids, request, headersJson, apiParamsJson, key, keyTtl)
+                .chain(stored -> stored
+                        ? Uni.createFrom().item(accepted(accountId, ids, batchId, request, statusUrlPrefix))
+                        : replay(accountId, key, batch, keyTtl));
+    }
+
+    /** Announces jobs just committed and answers with their views. */
+    private List<JobView> accepted(UUID accountId, List<UUID> ids, UUID batchId, JobRequest request, String statusUrlPrefix) {
+        wakeUp.jobsAdded();
+        metrics.jobsSubmitted(ids.size());
+        LOG.debugf("accepted %d job(s) for account %s", ids.size(), accountId);
+        return views(ids, batchId, request, statusUrlPrefix);
     }
 
     /** A retry of a request already accepted under this key: the jobs it created, as they are now. */

@@ -3,6 +3,7 @@ package dev.asyncgateway.observability;
 import dev.asyncgateway.runner.FetchResult;
 import dev.asyncgateway.store.StateChange;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,6 +30,13 @@ public class GatewayMetrics {
     public void jobsSubmitted(int count) {
         Counter.builder("gateway.jobs.submitted").description("Jobs accepted by POST /jobs and POST /batchjobs")
                 .register(registry).increment(count);
+    }
+
+    /** Rows per insert of single-URL submissions: how well group commit shares a transaction between requests. */
+    public void singleSubmissionsInsertedTogether(int rows) {
+        DistributionSummary.builder("gateway.jobs.insert.group")
+                .description("POST /jobs submissions written by one shared insert (group commit)")
+                .register(registry).record(rows);
     }
 
     /** Counts a job that ended, as {@code gateway.jobs.finished} or {@code gateway.jobs.failed} by reason. */

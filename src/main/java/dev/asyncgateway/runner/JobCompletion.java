@@ -3,6 +3,7 @@ package dev.asyncgateway.runner;
 import dev.asyncgateway.callback.BatchFinishedAnnouncer;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.observability.GatewayMetrics;
+import dev.asyncgateway.store.GroupCommit;
 import dev.asyncgateway.store.JobOutcome;
 import dev.asyncgateway.store.JobStore;
 import dev.asyncgateway.store.StateChange;
@@ -46,7 +47,7 @@ public class JobCompletion {
 
     @PostConstruct
     void createGroupCommit() {
-        commits = new GroupCommit<>("job outcome", config.runner().completionBatchSize(),
+        commits = GroupCommit.retrying("job outcome", config.runner().completionBatchSize(),
                 outcomes -> store.complete(outcomes, config.callback().maxAttempts()).invoke(this::announce), vertx);
     }
 

@@ -48,6 +48,20 @@ public class JobStore {
             from unnest($14::uuid[], $15::text[]) as u(id, url)
             where exists (select 1 from accepted)""";
 
+    /**
+     * Single-URL submissions of any accounts, one row per array element: concurrent {@code POST /jobs}
+     * requests share this statement (see {@link GroupCommit}) instead of paying a transaction each.
+     */
+    private static final String INSERT_SINGLE_JOBS = """
+            insert into job (id, account_id, status_url, url, method, headers, body, api_params, callback_url, project,
+                             expect_unsuccess_report, meta, deadline_at)
+            select u.id, u.account_id, u.status_url, u.url, u.method, u.headers, u.body, u.api_params, u.callback_url,
+                   u.project, u.expect_unsuccess_report, u.meta, now() + make_interval(secs => u.timeout_sec)
+            from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                        $9::text[], $10::text[], $11::bool[], $12::text[], $13::float8[])
+                as u(id, account_id, status_url, url, method, headers, body, api_params, callback_url, project,
+                     expect_unsuccess_report, meta, timeout_sec)""";
+
     /** Latest callback delivery of each job, for the job's {@code callback} field. */
     static final String CALLBACK_JOIN = """
             left join lateral (
@@ -183,6 +197,44 @@ public class JobStore {
                 idempotencyKey == null ? null : idempotencyKey.value(),
                 idempotencyKey == null ? null : Buffer.buffer(idempotencyKey.requestHash()), seconds(keyTtl)));
         return breaker.call(() -> pool.preparedQuery(INSERT_JOBS).execute(params)).map(rows -> rows.rowCount() > 0);
+    }
+
+    /** Stores single-URL jobs, each with its own account and settings, in one statement. */
+    public Uni<Void> insertSingles(List<NewJob> jobs) {
+        int n = jobs.size();
+        UUID[] ids = new UUID[n];
+        UUID[] accounts = new UUID[n];
+        String[] statusUrls = new String[n];
+        String[] urls = new String[n];
+        String[] methods = new String[n];
+        String[] headers = new String[n];
+        String[] bodies = new String[n];
+        String[] apiParams = new String[n];
+        String[] callbackUrls = new String[n];
+        String[] projects = new String[n];
+        Boolean[] expectUnsuccessReport = new Boolean[n];
+        String[] metas = new String[n];
+        Double[] timeouts = new Double[n];
+        for (int i = 0; i < n; i++) {
+            NewJob job = jobs.get(i);
+            JobRequest request = job.request();
+            ids[i] = job.id();
+            accounts[i] = job.accountId();
+            statusUrls[i] = job.statusUrl();
+            urls[i] = request.urls().get(0);
+            methods[i] = request.method();
+            headers[i] = job.headersJson();
+            bodies[i] = request.body();
+            apiParams[i] = job.apiParamsJson();
+            callbackUrls[i] = request.callbackUrl();
+            projects[i] = request.project();
+            expectUnsuccessReport[i] = request.expectUnsuccessReport();
+            metas[i] = request.meta();
+            timeouts[i] = (double) request.timeoutSec();
+        }
+        Tuple params = Tuple.from(Arrays.asList(ids, accounts, statusUrls, urls, methods, headers, bodies, apiParams,
+                callbackUrls, projects, expectUnsuccessReport, metas, timeouts));
+        return breaker.call(() -> pool.preparedQuery(INSERT_SINGLE_JOBS).execute(params)).replaceWithVoid();
     }
 
     public Uni<JobRow> find(UUID id) {

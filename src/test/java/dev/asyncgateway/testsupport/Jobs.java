@@ -6,6 +6,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** Arrange and assert on stored jobs directly in the database, for what the public API cannot show. */
@@ -56,6 +59,36 @@ public final class Jobs {
                 rows.next();
                 return rows.getLong(1);
             }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The stored row of a job, column name to value. */
+    public static Map<String, Object> row(String jobId) {
+        Map<String, Object> row = rows(List.of(jobId)).get(jobId);
+        if (row == null) {
+            throw new IllegalStateException("no job " + jobId);
+        }
+        return row;
+    }
+
+    /** The stored rows of these jobs (those that exist) by job id, each column name to value; one query. */
+    public static Map<String, Map<String, Object>> rows(List<String> jobIds) {
+        try (Connection db = TestDatabase.connect();
+             PreparedStatement select = db.prepareStatement("select * from job where id = any (?::uuid[])")) {
+            select.setArray(1, db.createArrayOf("text", jobIds.toArray()));
+            Map<String, Map<String, Object>> found = new HashMap<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    Map<String, Object> row = new HashMap<>();
+                    for (int i = 1; i <= rows.getMetaData().getColumnCount(); i++) {
+                        row.put(rows.getMetaData().getColumnName(i), rows.getObject(i));
+                    }
+                    found.put(rows.getString("id"), row);
+                }
+            }
+            return found;
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

@@ -21,4 +21,16 @@ public final class Metrics {
         }
         return 0;
     }
+
+    /** The sum of all series of one metric, whatever their labels, e.g. {@code http_server_active_requests}. */
+    public static double sum(String metric) {
+        String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        double sum = 0;
+        for (String line : text.split("\n")) {
+            if (line.startsWith(metric + " ") || line.startsWith(metric + "{")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1).trim());
+            }
+        }
+        return sum;
+    }
 }

@@ -1,0 +1,16 @@
+package dev.asyncgateway.store;
+
+import dev.asyncgateway.job.JobRequest;
+
+import java.util.UUID;
+
+/**
+ * One job of a single-URL submission, ready to insert.
+ *
+ * @param request         the submission; its only URL is the job's
+ * @param headersJson     the request's headers as JSON
+ * @param apiParamsJson   the request's apiParams as JSON
+ */
+public record NewJob(UUID id, UUID accountId, String statusUrl, JobRequest request, String headersJson,
+                     String apiParamsJson) {
+}
