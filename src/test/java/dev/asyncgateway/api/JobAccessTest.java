@@ -34,6 +34,31 @@ class JobAccessTest {
     }
 
     @Test
+    void jobIdsAreTimeOrderedUuidV7sWhoseRandomBitsAreFreshForEveryId() {
+        String apiKey = Api.newAccount();
+        List<String> urls = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            urls.add("http://127.0.0.1:1/ids?i=" + i);
+        }
+        List<String> ids = given().contentType(ContentType.JSON).body(Map.of("apiKey", apiKey, "urls", urls, "timeoutSec", 1))
+                .post("/batchjobs").then().statusCode(200).extract().jsonPath().getList("id");
+        ids.add(runningJob(apiKey));
+        long previousMillis = 0;
+        long previousRandom = 0;
+        for (String text : ids) {
+            UUID id = UUID.fromString(text);
+            assertThat(id.version(), equalTo(7));
+            long millis = id.getMostSignificantBits() >>> 16;
+            assertThat(millis >= previousMillis, equalTo(true));
+            // Not a counter: an id's neighbour in the same millisecond is no easier to guess than any other.
+            long random = id.getLeastSignificantBits() & 0x3FFF_FFFF_FFFF_FFFFL;
+            assertThat(Math.abs(random - previousRandom) > 1_000_000, equalTo(true));
+            previousMillis = millis;
+            previousRandom = random;
+        }
+    }
+
+    @Test
     void batchAnswersOneJobPerUrlInInputOrderWithABatchId() {
         String apiKey = Api.newAccount();
         List<String> urls = List.of(target.url("/ok"), target.url("/status/404"), target.url("/binary"));
