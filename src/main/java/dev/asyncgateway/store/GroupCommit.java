@@ -105,7 +105,7 @@ public final class GroupCommit<T> {
             batch = new ArrayList<>(queue.subList(0, n));
             queue.subList(0, n).clear();
         }
-        write.apply(batch.stream().map(Pending::item).toList()).subscribe().with(
+        write(batch.stream().map(Pending::item).toList()).subscribe().with(
                 ignored -> {
                     batch.forEach(Pending::succeed);
                     writeNext();
@@ -118,6 +118,11 @@ public final class GroupCommit<T> {
                         writeNext();
                     }
                 });
+    }
+
+    /** The write, with an exception thrown while building it turned into a failure: the queue must never stall. */
+    private Uni<?> write(List<T> items) {
+        return Uni.createFrom().deferred(() -> write.apply(items));
     }
 
     private void requeue(List<Pending<T>> batch, Throwable failure) {
@@ -135,7 +140,7 @@ public final class GroupCommit<T> {
         }
         LOG.debugf("a write of %d %s(s) failed (%s); writing them one by one", batch.size(), what, failure.toString());
         for (Pending<T> pending : batch) {
-            write.apply(List.of(pending.item())).subscribe().with(ignored -> pending.succeed(), pending::fail);
+            write(List.of(pending.item())).subscribe().with(ignored -> pending.succeed(), pending::fail);
         }
     }
 }

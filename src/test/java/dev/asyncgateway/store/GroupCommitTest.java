@@ -126,6 +126,19 @@ class GroupCommitTest {
     }
 
     @Test
+    void aWriteThatThrowsWhileBeingBuiltFailsItsCallerAndTheQueueMovesOn() throws Exception {
+        IllegalStateException broken = new IllegalStateException("cannot build the statement");
+        GroupCommit<String> commit = GroupCommit.failing("item", 100, items -> {
+            if (items.contains("bad")) {
+                throw broken;
+            }
+            return Uni.createFrom().voidItem();
+        });
+        assertSame(broken, failureOf(submit(commit, "bad")));
+        submit(commit, "good").get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Test
     void aRetryingCommitWritesAFailedBatchAgainUntilItSucceeds() throws Exception {
         List<List<String>> batches = new CopyOnWriteArrayList<>();
         GroupCommit<String> commit = GroupCommit.retrying("item", 100, items -> {
