@@ -12,12 +12,18 @@ import jakarta.inject.Singleton;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Creates the reactive pool with the two timeouts Quarkus has no setting for. Together they bound what
- * a request waits for when PostgreSQL is away: the API answers 503 within seconds instead of hanging
- * for the client's defaults (60 s to connect, 30 s for a pooled connection).
+ * Creates the reactive pool with what Quarkus has no setting for. The two timeouts bound what a request
+ * waits for when PostgreSQL is away: the API answers 503 within seconds instead of hanging for the
+ * client's defaults (60 s to connect, 30 s for a pooled connection). The prepared-statement cache must
+ * take every statement the gateway runs: by default the client caches only statements up to 2,048
+ * characters, and the claim and complete statements are longer, so each run of them was parsed, planned
+ * and described again in an extra round trip.
  */
 @Singleton
 public class DatabasePool implements PgPoolCreator {
+
+    /** Longer than the longest statement in the store package; the cache itself stays bounded by its entry count. */
+    private static final int CACHED_SQL_MAX_LENGTH = 16 * 1024;
 
     @Inject
     GatewayConfig config;
@@ -27,7 +33,8 @@ public class DatabasePool implements PgPoolCreator {
     public Pool create(Input input) {
         GatewayConfig.Database database = config.database();
         for (PgConnectOptions options : input.pgConnectOptionsList()) {
-            options.setConnectTimeout((int) database.connectTimeout().toMillis());
+            options.setConnectTimeout((int) database.connectTimeout().toMillis())
+                    .setPreparedStatementCacheSqlLimit(CACHED_SQL_MAX_LENGTH);
         }
         PoolOptions poolOptions = input.poolOptions()
                 .setConnectionTimeout((int) database.acquireTimeout().toMillis())
