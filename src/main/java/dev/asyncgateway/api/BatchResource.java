@@ -53,7 +53,7 @@ public class BatchResource {
     }
 
     @Operation(summary = "Read a batch summary",
-            description = "Its jobs counted by status; no key needed (the random batch id is the "
+            description = "Its jobs counted by status; no key needed (the unguessable batch id is the "
                     + "capability).")
     @APIResponse(responseCode = "200", description = "The batch",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BatchView.class),

@@ -108,9 +108,9 @@ public class JobResource {
         return submissions.submit(bodies.parse(body), true, statusUrls.prefix(uriInfo), idempotencyKey);
     }
 
-    /** The statusUrl: the random id is the capability, so no key is needed (as in ScraperAPI). */
+    /** The statusUrl: the unguessable id (74 random bits) is the capability, so no key is needed (as in ScraperAPI). */
     @Operation(summary = "Read a job (its statusUrl)",
-            description = "No key needed: the random id is the capability. A finished job has response; a "
+            description = "No key needed: the unguessable id is the capability. A finished job has response; a "
                     + "failed one failReason.")
     @APIResponse(responseCode = "200", description = "The job as it is now",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = JobView.class),
