@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,6 +25,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Wakes workers the moment there is work, instead of busy polling: the local worker at once, other
  * instances through PostgreSQL NOTIFY. At most one NOTIFY per channel is in flight; signals arriving
  * meanwhile fold into one more, so a burst of submissions costs a couple of notifications, not one per row.
+ * Each NOTIFY carries this instance's id, so that it does not wake itself a second time (an extra, most
+ * often empty, claim per signal).
  */
 @ApplicationScoped
 public class WakeUpSignal {
@@ -49,6 +52,7 @@ public class WakeUpSignal {
     @ConfigProperty(name = "quarkus.datasource.password")
     Optional<String> password;
 
+    private final String instanceId = UUID.randomUUID().toString();
     private final Map<String, List<Runnable>> listeners = new ConcurrentHashMap<>();
     private final Map<String, Notifier> notifiers = new ConcurrentHashMap<>();
     private PgSubscriber subscriber;
@@ -64,6 +68,11 @@ public class WakeUpSignal {
     /** Wakes this instance's job runner once the delay has passed, e.g. when a retry falls due before the next poll. */
     public void jobsDueIn(Duration delay) {
         vertx.setTimer(Math.max(1, delay.toMillis()), id -> wakeLocal(JOBS));
+    }
+
+    /** What this instance's notifications carry. */
+    String instanceId() {
+        return instanceId;
     }
 
     public void onSignal(String channel, Runnable listener) {
@@ -88,7 +97,11 @@ public class WakeUpSignal {
         subscriber = PgSubscriber.subscriber(vertx, options);
         subscriber.reconnectPolicy(retries -> RECONNECT_DELAY_MS);
         for (String channel : List.of(JOBS, DELIVERIES)) {
-            subscriber.channel(channel).handler(payload -> wakeLocal(channel));
+            subscriber.channel(channel).handler(sender -> {
+                if (!instanceId.equals(sender)) {
+                    wakeLocal(channel);
+                }
+            });
         }
         // After a reconnect, wake everyone once: notifications sent while disconnected are lost.
         subscriber.channel(JOBS).subscribeHandler(() -> {
@@ -113,7 +126,7 @@ public class WakeUpSignal {
         private final AtomicBoolean pending = new AtomicBoolean();
 
         Notifier(String channel) {
-            this.sql = "NOTIFY " + channel;
+            this.sql = "NOTIFY " + channel + ", '" + instanceId + "'";
         }
 
         void request() {

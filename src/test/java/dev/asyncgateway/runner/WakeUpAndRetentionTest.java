@@ -6,13 +6,16 @@ import dev.asyncgateway.testsupport.TestDatabase;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -40,6 +43,9 @@ class WakeUpAndRetentionTest {
 
     private final TargetServer target = TargetServer.get();
 
+    @Inject
+    WakeUpSignal wakeUp;
+
     @Test
     void aSubmittedJobRunsAtOnceWithoutWaitingForThePoll() {
         String id = Api.submitJob(Map.of("apiKey", "test-key", "url", target.url("/ok")));
@@ -60,6 +66,22 @@ class WakeUpAndRetentionTest {
             db.createStatement().execute("NOTIFY gateway_jobs_due");
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> Api.status(id.toString()).equals("finished"));
+    }
+
+    @Test
+    void anInstanceIsNotWokenAgainByItsOwnNotifications() throws Exception {
+        AtomicInteger jobWakes = new AtomicInteger();
+        AtomicInteger deliveryWakes = new AtomicInteger();
+        wakeUp.onSignal(WakeUpSignal.JOBS, jobWakes::incrementAndGet);
+        wakeUp.onSignal(WakeUpSignal.DELIVERIES, deliveryWakes::incrementAndGet);
+        try (Connection db = TestDatabase.connect(); Statement statement = db.createStatement()) {
+            statement.execute("NOTIFY gateway_jobs_due, '" + wakeUp.instanceId() + "'");
+            statement.execute("NOTIFY gateway_jobs_due, 'another-instance'");
+            // Notifications of one session arrive in order: once this one is in, so are the two before it.
+            statement.execute("NOTIFY gateway_deliveries_due, 'another-instance'");
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> deliveryWakes.get() > 0);
+        assertThat("only the other instance's notification woke the job runner", jobWakes.get(), equalTo(1));
     }
 
     @Test
