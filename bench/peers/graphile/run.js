@@ -2,6 +2,7 @@
 // Adds --jobs jobs in bulk (addJobs, 1,000 per call), each of which GETs --target and POSTs the job
 // object, signed as Standard Webhooks do, to --callback. Waits on the bench receiver's /await and
 // prints {"jobs","submitSeconds","seconds","rate"}: first add to last callback received.
+// --warmup N first runs N untimed jobs the same way (calling back --callback + "-warmup").
 "use strict";
 const crypto = require("node:crypto");
 const { run, makeWorkerUtils } = require("graphile-worker");
@@ -11,7 +12,7 @@ for (let i = 2; i + 1 < process.argv.length; i += 2) args[process.argv[i].replac
 const jobs = Number(args.jobs);
 const secret = Buffer.from("bench-peer-secret-0123456789abcdef");
 
-async function work({ i }) {
+async function work({ i, callback }) {
   const page = await fetch(`${args.target}?i=${i}`);
   const body = await page.text();
   const payload = JSON.stringify({ id: String(i), status: "finished", url: args.target,
@@ -19,7 +20,7 @@ async function work({ i }) {
   const msgId = `msg_${i}`;
   const ts = Math.floor(Date.now() / 1000);
   const signature = crypto.createHmac("sha256", secret).update(`${msgId}.${ts}.${payload}`).digest("base64");
-  const resp = await fetch(args.callback, {
+  const resp = await fetch(callback, {
     method: "POST",
     headers: { "content-type": "application/json", "webhook-id": msgId,
       "webhook-timestamp": String(ts), "webhook-signature": `v1,${signature}` },
@@ -37,18 +38,24 @@ async function main() {
   const runner = await run({ connectionString, maxPoolSize, concurrency: Number(args.concurrency || 32),
     pollInterval: 1000, noHandleSignals: true, taskList: { work } });
 
-  const t0 = Date.now();
-  for (let s = 0; s < jobs; s += 1000) {
-    const specs = [];
-    for (let i = s; i < Math.min(jobs, s + 1000); i++) specs.push({ identifier: "work", payload: { i } });
-    await utils.addJobs(specs);
+  // One round: n jobs numbered from `first`, first add to last callback received at `tag`.
+  async function round(first, n, callback, tag) {
+    const t0 = Date.now();
+    for (let s = first; s < first + n; s += 1000) {
+      const specs = [];
+      for (let i = s; i < Math.min(first + n, s + 1000); i++) specs.push({ identifier: "work", payload: { i, callback } });
+      await utils.addJobs(specs);
+    }
+    const enqueued = Date.now();
+    const done = await (await fetch(`${args.receiver}/await?tag=${tag}&count=${n}&timeout=900000`)).json();
+    if (done.count < n) throw new Error(`only ${done.count} of ${n} callbacks arrived`);
+    return { submitSeconds: (enqueued - t0) / 1000, seconds: (done.lastMs - t0) / 1000 };
   }
-  const enqueued = Date.now();
 
-  const done = await (await fetch(`${args.receiver}/await?tag=${args.tag}&count=${jobs}&timeout=900000`)).json();
-  if (done.count < jobs) throw new Error(`only ${done.count} of ${jobs} callbacks arrived`);
-  const seconds = (done.lastMs - t0) / 1000;
-  console.log(JSON.stringify({ jobs, submitSeconds: (enqueued - t0) / 1000, seconds, rate: jobs / seconds }));
+  const warmup = Number(args.warmup || 0);
+  if (warmup > 0) await round(-warmup, warmup, `${args.callback}-warmup`, `${args.tag}-warmup`);
+  const { submitSeconds, seconds } = await round(0, jobs, args.callback, args.tag);
+  console.log(JSON.stringify({ jobs, submitSeconds, seconds, rate: jobs / seconds }));
   await runner.stop();
   await utils.release();
 }
