@@ -1,6 +1,7 @@
 package dev.asyncgateway.runner;
 
 import dev.asyncgateway.config.GatewayConfig;
+import dev.asyncgateway.store.BatchStore;
 import dev.asyncgateway.store.IdempotencyKeyStore;
 import dev.asyncgateway.store.JobStore;
 import io.quarkus.scheduler.Scheduled;
@@ -12,8 +13,8 @@ import org.jboss.logging.Logger;
 import java.util.function.Function;
 
 /**
- * Deletes jobs that ended longer ago than the retention period, and idempotency keys past their
- * lifetime, in small batches so no statement runs long.
+ * Deletes jobs that ended longer ago than the retention period, then the batches left without jobs,
+ * and idempotency keys past their lifetime, in small batches so no statement runs long.
  */
 @ApplicationScoped
 public class RetentionPurger {
@@ -22,6 +23,9 @@ public class RetentionPurger {
 
     @Inject
     JobStore store;
+
+    @Inject
+    BatchStore batchStore;
 
     @Inject
     IdempotencyKeyStore idempotencyKeys;
@@ -33,17 +37,19 @@ public class RetentionPurger {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> purge() {
         GatewayConfig.Jobs jobs = config.jobs();
-        return purgeBatches(limit -> store.purgeEnded(jobs.retention(), limit), "ended job(s) past retention", 0)
-                .chain(() -> purgeBatches(limit -> idempotencyKeys.purgeExpired(jobs.idempotencyKeyTtl(), limit),
+        return deleteInRounds(limit -> store.purgeEnded(jobs.retention(), limit), "ended job(s) past retention", 0)
+                .chain(() -> deleteInRounds(limit -> batchStore.purgeEmptied(jobs.retention(), limit),
+                        "batch(es) without jobs past retention", 0))
+                .chain(() -> deleteInRounds(limit -> idempotencyKeys.purgeExpired(jobs.idempotencyKeyTtl(), limit),
                         "expired idempotency key(s)", 0));
     }
 
-    /** Runs {@code deleteUpTo} until a batch comes back short, so each statement stays small. */
-    private Uni<Void> purgeBatches(Function<Integer, Uni<Integer>> deleteUpTo, String what, int deletedSoFar) {
-        int batch = config.jobs().purgeBatchSize();
-        return deleteUpTo.apply(batch).chain(deleted -> {
-            if (deleted == batch) {
-                return purgeBatches(deleteUpTo, what, deletedSoFar + deleted);
+    /** Runs {@code deleteUpTo} until a round comes back short, so each statement stays small. */
+    private Uni<Void> deleteInRounds(Function<Integer, Uni<Integer>> deleteUpTo, String what, int deletedSoFar) {
+        int round = config.jobs().purgeBatchSize();
+        return deleteUpTo.apply(round).chain(deleted -> {
+            if (deleted == round) {
+                return deleteInRounds(deleteUpTo, what, deletedSoFar + deleted);
             }
             if (deletedSoFar + deleted > 0) {
                 LOG.infof("purged %d %s", deletedSoFar + deleted, what);

@@ -3,17 +3,19 @@ package dev.asyncgateway.store;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
-/** SQL for batches of jobs: their summary, and the one-time {@code batch-finished} announcement. */
+/** SQL for batches of jobs: their summary, the one-time {@code batch-finished} announcement, and retention. */
 @ApplicationScoped
 public class BatchStore {
 
@@ -58,6 +60,14 @@ public class BatchStore {
             from batch b left join job j on j.batch_id = b.id
             where b.id = $1 group by b.id, b.size, b.created_at, j.status""";
 
+    /** Batches older than the retention period whose jobs retention has already removed, oldest first. */
+    private static final String PURGE_EMPTIED = """
+            delete from batch where id in (
+                select b.id from batch b
+                where b.created_at < now() - make_interval(secs => $1)
+                  and not exists (select 1 from job j where j.batch_id = b.id)
+                order by b.created_at limit $2)""";
+
     @Inject
     Pool pool;
 
@@ -74,6 +84,11 @@ public class BatchStore {
             Row row = rows.iterator().next();
             return new Announced(row.getLong("announced"), row.getLong("queued"));
         });
+    }
+
+    /** Deletes up to {@code limit} batches created before {@code retention} ago that have no jobs left; emits how many. */
+    public Uni<Integer> purgeEmptied(Duration retention, int limit) {
+        return pool.preparedQuery(PURGE_EMPTIED).execute(Tuple.of(JobStore.seconds(retention), limit)).map(RowSet::rowCount);
     }
 
     /** A batch with its jobs counted by status (jobs removed by retention are no longer counted). */

@@ -4,6 +4,7 @@ import dev.asyncgateway.testsupport.Api;
 import dev.asyncgateway.testsupport.TargetServer;
 import dev.asyncgateway.testsupport.TestDatabase;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
@@ -13,10 +14,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
@@ -99,5 +102,16 @@ class WakeUpAndRetentionTest {
         String id = Api.submitJob(Map.of("apiKey", "test-key", "url", target.url("/ok")));
         await().atMost(Duration.ofSeconds(5)).until(() -> Api.status(id).equals("finished"));
         await().atMost(Duration.ofSeconds(10)).until(() -> Api.job(id).extract().statusCode() == 404);
+    }
+
+    @Test
+    void aBatchIsPurgedOnceRetentionHasRemovedItsJobs() {
+        String batchId = given().contentType(ContentType.JSON)
+                .body(Map.of("apiKey", "test-key", "urls", List.of(target.url("/ok"), target.url("/ok"))))
+                .post("/batchjobs").then().statusCode(200).extract().path("[0].batchId");
+        await().atMost(Duration.ofSeconds(5)).until(() -> given().get("/batchjobs/" + batchId).then().extract()
+                .<Integer>path("counts.finished") == 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> given().get("/batchjobs/" + batchId).then().extract()
+                .statusCode() == 404);
     }
 }
