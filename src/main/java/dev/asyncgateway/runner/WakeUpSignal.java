@@ -79,6 +79,13 @@ public class WakeUpSignal {
         listeners.computeIfAbsent(channel, c -> new CopyOnWriteArrayList<>()).add(listener);
     }
 
+    /** A notification from {@code sender}: this instance acted on its own ones when it sent them. */
+    void received(String channel, String sender) {
+        if (!instanceId.equals(sender)) {
+            wakeLocal(channel);
+        }
+    }
+
     private void signal(String channel) {
         wakeLocal(channel);
         notifiers.computeIfAbsent(channel, Notifier::new).request();
@@ -97,11 +104,7 @@ public class WakeUpSignal {
         subscriber = PgSubscriber.subscriber(vertx, options);
         subscriber.reconnectPolicy(retries -> RECONNECT_DELAY_MS);
         for (String channel : List.of(JOBS, DELIVERIES)) {
-            subscriber.channel(channel).handler(sender -> {
-                if (!instanceId.equals(sender)) {
-                    wakeLocal(channel);
-                }
-            });
+            subscriber.channel(channel).handler(sender -> received(channel, sender));
         }
         // After a reconnect, wake everyone once: notifications sent while disconnected are lost.
         subscriber.channel(JOBS).subscribeHandler(() -> {
