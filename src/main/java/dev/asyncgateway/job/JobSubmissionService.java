@@ -10,10 +10,12 @@ import dev.asyncgateway.api.ClientError;
 import dev.asyncgateway.api.JobView;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.observability.GatewayMetrics;
+import dev.asyncgateway.runner.JobPoller;
 import dev.asyncgateway.runner.WakeUpSignal;
 import dev.asyncgateway.store.GroupCommit;
 import dev.asyncgateway.store.IdempotencyKeyStore;
 import dev.asyncgateway.store.JobStore;
+import dev.asyncgateway.store.JobRow;
 import dev.asyncgateway.store.NewJob;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PostConstruct;
@@ -32,7 +34,9 @@ import java.util.UUID;
  * runner. A request retried with the same {@code Idempotency-Key} gets the jobs of the first one back.
  * <p>
  * Concurrent single-URL submissions without a key (the bulk of {@code POST /jobs} traffic) share one
- * insert through group commit: each still gets its answer only after its row is committed.
+ * insert through group commit: each still gets its answer only after its row is committed. While the runner
+ * has a free slot and no due job waits, such a job is stored leased to this instance and starts at once:
+ * no wake-up and no claim between the commit and the fetch.
  */
 @ApplicationScoped
 public class JobSubmissionService {
@@ -52,6 +56,9 @@ public class JobSubmissionService {
 
     @Inject
     WakeUpSignal wakeUp;
+
+    @Inject
+    JobPoller runner;
 
     @Inject
     ObjectMapper json;
@@ -80,8 +87,25 @@ public class JobSubmissionService {
 
     @PostConstruct
     void createGroupCommit() {
+        GatewayConfig.Runner settings = config.runner();
         singleInserts = GroupCommit.failing("new job", MAX_GROUP,
-                jobs -> store.insertSingles(jobs).invoke(() -> metrics.singleSubmissionsInsertedTogether(jobs.size())));
+                jobs -> store.insertSingles(jobs, settings.lease(), settings.accountMaxInFlight()).invoke(leased -> {
+                    metrics.singleSubmissionsInsertedTogether(jobs.size());
+                    startOrAnnounce(jobs, leased);
+                }));
+    }
+
+    /** Starts the jobs stored leased; the others are due, so the runners are woken for them. */
+    private void startOrAnnounce(List<NewJob> stored, List<JobRow> leased) {
+        leased.forEach(runner::startReserved);
+        metrics.jobsStartedAtSubmission(leased.size());
+        long reserved = stored.stream().filter(job -> job.leaseToken() != null).count();
+        for (long i = leased.size(); i < reserved; i++) {
+            runner.cancelReservation();
+        }
+        if (leased.size() < stored.size()) {
+            wakeUp.jobsAdded();
+        }
     }
 
     /**
@@ -109,19 +133,30 @@ public class JobSubmissionService {
         String headersJson = toJson(request.headers());
         String apiParamsJson = toJson(request.apiParams());
         if (!batch && key == null) {
-            NewJob job = new NewJob(ids.get(0), accountId, statusUrlPrefix + ids.get(0), request, headersJson, apiParamsJson);
-            return singleInserts.submit(job).map(ignored -> accepted(accountId, ids, batchId, request, statusUrlPrefix));
+            UUID leaseToken = runner.reserve() ? UUID.randomUUID() : null;
+            NewJob job = new NewJob(ids.get(0), accountId, statusUrlPrefix + ids.get(0), request, headersJson, apiParamsJson,
+                    leaseToken);
+            return singleInserts.submit(job)
+                    .onFailure().invoke(() -> {
+                        if (leaseToken != null) {
+                            runner.cancelReservation();
+                        }
+                    })
+                    .map(ignored -> accepted(accountId, ids, batchId, request, statusUrlPrefix));
         }
         Duration keyTtl = config.jobs().idempotencyKeyTtl();
         return store.insert(accountId, batchId, statusUrlPrefix, ids, request, headersJson, apiParamsJson, key, keyTtl)
-                .chain(stored -> stored
-                        ? Uni.createFrom().item(accepted(accountId, ids, batchId, request, statusUrlPrefix))
-                        : replay(accountId, key, batch, keyTtl));
+                .chain(stored -> {
+                    if (!stored) {
+                        return replay(accountId, key, batch, keyTtl);
+                    }
+                    wakeUp.jobsAdded();
+                    return Uni.createFrom().item(accepted(accountId, ids, batchId, request, statusUrlPrefix));
+                });
     }
 
-    /** Announces jobs just committed and answers with their views. */
+    /** Answers with the views of jobs just committed (and announced). */
     private List<JobView> accepted(UUID accountId, List<UUID> ids, UUID batchId, JobRequest request, String statusUrlPrefix) {
-        wakeUp.jobsAdded();
         metrics.jobsSubmitted(ids.size());
         LOG.debugf("accepted %d job(s) for account %s", ids.size(), accountId);
         return views(ids, batchId, request, statusUrlPrefix);

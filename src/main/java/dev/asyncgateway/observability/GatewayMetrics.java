@@ -39,6 +39,13 @@ public class GatewayMetrics {
                 .register(registry).record(rows);
     }
 
+    /** Jobs stored leased to this instance and started without a claim (see JobSubmissionService). */
+    public void jobsStartedAtSubmission(int count) {
+        Counter.builder("gateway.jobs.started.at.submission")
+                .description("POST /jobs submissions started at once, without a claim: a fetch slot was free and no due job waited")
+                .register(registry).increment(count);
+    }
+
     /** Counts a job that ended, as {@code gateway.jobs.finished} or {@code gateway.jobs.failed} by reason. */
     public void jobEnded(StateChange change) {
         if ("finished".equals(change.status())) {

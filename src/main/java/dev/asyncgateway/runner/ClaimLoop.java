@@ -89,6 +89,36 @@ public abstract class ClaimLoop<T> implements LeaseHolder {
         return inFlight.get() == 0 && !claiming.get();
     }
 
+    /**
+     * Takes a free slot for a row that this instance leases to itself as it stores it, so the row starts without
+     * a claim. Refused while a claim runs, and when no slot is free: every slot that frees up starts a claim at
+     * once, so a free slot outside a claim means no claimable row was waiting for it (a new row must not
+     * overtake due ones). The slot is then either used by {@link #startReserved} or handed back by
+     * {@link #cancelReservation}.
+     */
+    public boolean reserve() {
+        if (!running) {
+            return false;
+        }
+        // Counted before looking at the claim: a claim that starts meanwhile either sees this slot taken or is seen here.
+        if (inFlight.incrementAndGet() > capacity() || claiming.get()) {
+            inFlight.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    /** Runs a row leased to this instance when it was stored, in the slot {@link #reserve} took for it. */
+    public void startReserved(T row) {
+        launch(row);
+    }
+
+    /** Hands back a slot {@link #reserve} took, e.g. when the row was stored due instead of leased. */
+    public void cancelReservation() {
+        inFlight.decrementAndGet();
+        wake();
+    }
+
     @Override
     public Uni<Integer> releaseUnfinished() {
         return release(Map.copyOf(leases));
@@ -125,6 +155,10 @@ public abstract class ClaimLoop<T> implements LeaseHolder {
 
     private void start(T row) {
         inFlight.incrementAndGet();
+        launch(row);
+    }
+
+    private void launch(T row) {
         leases.put(id(row), leaseToken(row));
         onStart(row);
         run(row).subscribe().with(

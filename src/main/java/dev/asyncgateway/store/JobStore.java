@@ -51,16 +51,37 @@ public class JobStore {
     /**
      * Single-URL submissions of any accounts, one row per array element: concurrent {@code POST /jobs}
      * requests share this statement (see {@link GroupCommit}) instead of paying a transaction each.
+     * <p>
+     * A row with a lease token ($14) is stored already leased to this instance, its first attempt counted, so it
+     * starts without a claim; unless that would take its account past the in-flight cap ($16, counted as the
+     * claim counts it, this statement's own leases included): then it is stored due like the rest. Returns
+     * the rows stored leased.
      */
     private static final String INSERT_SINGLE_JOBS = """
-            insert into job (id, account_id, status_url, url, method, headers, body, api_params, callback_url, project,
-                             expect_unsuccess_report, meta, deadline_at)
-            select u.id, u.account_id, u.status_url, u.url, u.method, u.headers, u.body, u.api_params, u.callback_url,
-                   u.project, u.expect_unsuccess_report, u.meta, now() + make_interval(secs => u.timeout_sec)
-            from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                        $9::text[], $10::text[], $11::bool[], $12::text[], $13::float8[])
-                as u(id, account_id, status_url, url, method, headers, body, api_params, callback_url, project,
-                     expect_unsuccess_report, meta, timeout_sec)""";
+            with input as (
+                select u.*, count(*) filter (where u.lease_token is not null) over (partition by u.account_id order by u.ord) as lease_turn
+                from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                            $9::text[], $10::text[], $11::bool[], $12::text[], $13::float8[], $14::uuid[]) with ordinality
+                    as u(id, account_id, status_url, url, method, headers, body, api_params, callback_url, project,
+                         expect_unsuccess_report, meta, timeout_sec, lease_token, ord)),
+            new_rows as (
+                select i.*, case when i.lease_token is null then false
+                                 else i.lease_turn + (select count(*) from job l where l.account_id = i.account_id
+                                          and l.status = 'running' and l.lease_token is not null and l.due_at > now()) <= $16
+                            end as leased
+                from input i),
+            inserted as (
+                insert into job as j (id, account_id, status_url, url, method, headers, body, api_params, callback_url, project,
+                                      expect_unsuccess_report, meta, deadline_at, due_at, lease_token, attempts)
+                select n.id, n.account_id, n.status_url, n.url, n.method, n.headers, n.body, n.api_params, n.callback_url,
+                       n.project, n.expect_unsuccess_report, n.meta, now() + make_interval(secs => n.timeout_sec),
+                       case when n.leased then now() + make_interval(secs => $15) else now() end,
+                       case when n.leased then n.lease_token end,
+                       case when n.leased then 1 else 0 end
+                from new_rows n
+                returning\s""" + JobRow.COLUMNS + """
+            )
+            select * from inserted where lease_token is not null""";
 
     /** Latest callback delivery of each job, for the job's {@code callback} field. */
     static final String CALLBACK_JOIN = """
@@ -199,8 +220,13 @@ public class JobStore {
         return breaker.call(() -> pool.preparedQuery(INSERT_JOBS).execute(params)).map(rows -> rows.rowCount() > 0);
     }
 
-    /** Stores single-URL jobs, each with its own account and settings, in one statement. */
-    public Uni<Void> insertSingles(List<NewJob> jobs) {
+    /**
+     * Stores single-URL jobs, each with its own account and settings, in one statement; jobs with a lease token
+     * are stored leased when their account's cap allows (see {@link #INSERT_SINGLE_JOBS}).
+     *
+     * @return the jobs stored leased, ready to run
+     */
+    public Uni<List<JobRow>> insertSingles(List<NewJob> jobs, Duration lease, int accountMaxInFlight) {
         int n = jobs.size();
         UUID[] ids = new UUID[n];
         UUID[] accounts = new UUID[n];
@@ -215,6 +241,7 @@ public class JobStore {
         Boolean[] expectUnsuccessReport = new Boolean[n];
         String[] metas = new String[n];
         Double[] timeouts = new Double[n];
+        UUID[] leaseTokens = new UUID[n];
         for (int i = 0; i < n; i++) {
             NewJob job = jobs.get(i);
             JobRequest request = job.request();
@@ -231,10 +258,11 @@ public class JobStore {
             expectUnsuccessReport[i] = request.expectUnsuccessReport();
             metas[i] = request.meta();
             timeouts[i] = (double) request.timeoutSec();
+            leaseTokens[i] = job.leaseToken();
         }
         Tuple params = Tuple.from(Arrays.asList(ids, accounts, statusUrls, urls, methods, headers, bodies, apiParams,
-                callbackUrls, projects, expectUnsuccessReport, metas, timeouts));
-        return breaker.call(() -> pool.preparedQuery(INSERT_SINGLE_JOBS).execute(params)).replaceWithVoid();
+                callbackUrls, projects, expectUnsuccessReport, metas, timeouts, leaseTokens, seconds(lease), accountMaxInFlight));
+        return breaker.call(() -> pool.preparedQuery(INSERT_SINGLE_JOBS).execute(params)).map(JobStore::all);
     }
 
     public Uni<JobRow> find(UUID id) {

@@ -10,7 +10,9 @@ import java.util.UUID;
  * @param request         the submission; its only URL is the job's
  * @param headersJson     the request's headers as JSON
  * @param apiParamsJson   the request's apiParams as JSON
+ * @param leaseToken      null, or the lease under which this instance would start the job at once (see
+ *                        {@link JobStore#insertSingles})
  */
 public record NewJob(UUID id, UUID accountId, String statusUrl, JobRequest request, String headersJson,
-                     String apiParamsJson) {
+                     String apiParamsJson, UUID leaseToken) {
 }

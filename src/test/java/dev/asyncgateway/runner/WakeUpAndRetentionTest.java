@@ -35,10 +35,14 @@ import static org.hamcrest.Matchers.equalTo;
 class WakeUpAndRetentionTest {
 
     public static class Profile implements QuarkusTestProfile {
+        /** Few enough to fill with a handful of slow jobs (see StartAtSubmissionTest). */
+        static final int FETCH_SLOTS = 4;
+
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of(
                     "gateway.runner.poll-interval", "1h",
+                    "gateway.runner.concurrency", String.valueOf(FETCH_SLOTS),
                     "gateway.runner.lease", "2s",
                     "gateway.fetch.attempt-timeout", "10s",
                     "gateway.jobs.retention", "2s",

@@ -1,5 +1,7 @@
 package dev.asyncgateway.store;
 
+import dev.asyncgateway.job.ApiParams;
+import dev.asyncgateway.job.JobRequest;
 import dev.asyncgateway.testsupport.Api;
 import dev.asyncgateway.testsupport.Jobs;
 import io.quarkus.test.junit.QuarkusTest;
@@ -25,6 +27,7 @@ import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 
 /** The claim statement shares the runner between accounts; the test plays the worker (runner off). */
 @QuarkusTest
@@ -98,6 +101,36 @@ class FairClaimTest {
         assertThat(firstClaim.stream().map(JobRow::accountId).toList(), everyItem(equalTo(account)));
         assertThat("the cap holds while its jobs are leased", claim(100, 3), empty());
         assertThat("a higher cap lets more through", claim(100, 5), hasSize(2));
+    }
+
+    @Test
+    void aJobStoredLeasedCountsAgainstItsAccountsCapAsAClaimWould() {
+        UUID account = Jobs.accountId(submitBatch(account(), 2));
+        assertThat(claim(100, 3), hasSize(2));
+        List<NewJob> jobs = List.of(newJob(account, UUID.randomUUID()), newJob(account, null),
+                newJob(account, UUID.randomUUID()), newJob(account, UUID.randomUUID()));
+
+        List<JobRow> leased = store.insertSingles(jobs, LEASE, 3).await().atMost(WAIT);
+
+        assertThat("one slot was left under the cap of three", leased.stream().map(JobRow::id).toList(),
+                contains(jobs.get(0).id()));
+        assertThat(leased.get(0).leaseToken(), equalTo(jobs.get(0).leaseToken()));
+        assertThat("its first attempt is counted", leased.get(0).attempts(), equalTo(1));
+        Map<String, Map<String, Object>> stored = Jobs.rows(jobs.stream().map(job -> job.id().toString()).toList());
+        assertThat(stored.size(), equalTo(4));
+        for (NewJob job : jobs.subList(1, 4)) {
+            Map<String, Object> row = stored.get(job.id().toString());
+            assertThat("stored due, not leased", row.get("lease_token"), nullValue());
+            assertThat(row.get("attempts"), equalTo(0));
+        }
+        assertThat("the others wait for a claim, under the same cap", claim(100, 4), hasSize(1));
+    }
+
+    private static NewJob newJob(UUID account, UUID leaseToken) {
+        UUID id = UUID.randomUUID();
+        JobRequest request = new JobRequest(List.of("http://127.0.0.1:1/leased/" + id), "GET", Map.of(), null,
+                ApiParams.DEFAULTS, null, null, false, 60, "{}");
+        return new NewJob(id, account, "http://localhost/jobs/" + id, request, "{}", "{}", leaseToken);
     }
 
     private String account() {
