@@ -73,6 +73,15 @@ public class DeliveryPoller extends ClaimLoop<ClaimedDelivery> {
                 Map.copyOf(inFlightByReceiver), settings.concurrencyPerHost());
     }
 
+    /**
+     * A callback reserved as its job ends is leased before its receiver is known (the job, project or account
+     * URL is resolved in the database): while fewer than the per-receiver cap are in flight in all, no receiver can pass it.
+     */
+    @Override
+    protected int reservable() {
+        return Math.min(capacity(), config.callback().concurrencyPerHost());
+    }
+
     /** A claim that found work may have left some behind (receiver caps, the batch size). */
     @Override
     protected boolean mayHaveMore(List<ClaimedDelivery> claimed, int free) {

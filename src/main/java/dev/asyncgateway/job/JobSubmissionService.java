@@ -97,12 +97,8 @@ public class JobSubmissionService {
 
     /** Starts the jobs stored leased; the others are due, so the runners are woken for them. */
     private void startOrAnnounce(List<NewJob> stored, List<JobRow> leased) {
-        leased.forEach(runner::startReserved);
-        metrics.jobsStartedAtSubmission(leased.size());
-        long reserved = stored.stream().filter(job -> job.leaseToken() != null).count();
-        for (long i = leased.size(); i < reserved; i++) {
-            runner.cancelReservation();
-        }
+        runner.startReserved(leased, stored.stream().filter(job -> job.leaseToken() != null).count());
+        metrics.startedWithoutClaim(runner.workName(), leased.size());
         if (leased.size() < stored.size()) {
             wakeUp.jobsAdded();
         }

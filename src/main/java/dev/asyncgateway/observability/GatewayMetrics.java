@@ -39,10 +39,14 @@ public class GatewayMetrics {
                 .register(registry).record(rows);
     }
 
-    /** Jobs stored leased to this instance and started without a claim (see JobSubmissionService). */
-    public void jobsStartedAtSubmission(int count) {
-        Counter.builder("gateway.jobs.started.at.submission")
-                .description("POST /jobs submissions started at once, without a claim: a fetch slot was free and no due job waited")
+    /**
+     * Work leased to this instance as it was stored and started without a claim: {@code job}s at submission,
+     * callback {@code delivery}s as their job ends (see JobSubmissionService, JobCompletion).
+     */
+    public void startedWithoutClaim(String work, int count) {
+        Counter.builder("gateway.started.without.claim")
+                .description("Jobs started as they were submitted, and callbacks sent as their job ended, without a claim")
+                .tag("work", work)
                 .register(registry).increment(count);
     }
 

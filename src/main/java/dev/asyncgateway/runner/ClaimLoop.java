@@ -34,6 +34,11 @@ public abstract class ClaimLoop<T> implements LeaseHolder {
     /** How many rows may be in flight at once on this instance. */
     protected abstract int capacity();
 
+    /** How many rows may be in flight for {@link #reserve} to take a slot: the capacity, unless a subclass needs fewer. */
+    protected int reservable() {
+        return capacity();
+    }
+
     /** Claims up to {@code free} due rows. */
     protected abstract Uni<List<T>> claim(int free);
 
@@ -93,30 +98,36 @@ public abstract class ClaimLoop<T> implements LeaseHolder {
      * Takes a free slot for a row that this instance leases to itself as it stores it, so the row starts without
      * a claim. Refused while a claim runs, and when no slot is free: every slot that frees up starts a claim at
      * once, so a free slot outside a claim means no claimable row was waiting for it (a new row must not
-     * overtake due ones). The slot is then either used by {@link #startReserved} or handed back by
-     * {@link #cancelReservation}.
+     * overtake due ones). {@link #startReserved} then uses the slot or hands it back.
      */
     public boolean reserve() {
         if (!running) {
             return false;
         }
         // Counted before looking at the claim: a claim that starts meanwhile either sees this slot taken or is seen here.
-        if (inFlight.incrementAndGet() > capacity() || claiming.get()) {
+        if (inFlight.incrementAndGet() > reservable() || claiming.get()) {
             inFlight.decrementAndGet();
             return false;
         }
         return true;
     }
 
-    /** Runs a row leased to this instance when it was stored, in the slot {@link #reserve} took for it. */
-    public void startReserved(T row) {
-        launch(row);
+    /**
+     * Runs the rows leased to this instance as they were stored, in slots {@link #reserve} took for them, and hands
+     * back the slots of the other reservations (their rows were stored due, or not at all).
+     */
+    public void startReserved(List<T> leased, long reservations) {
+        leased.forEach(this::launch);
+        for (long i = leased.size(); i < reservations; i++) {
+            cancelReservation();
+        }
     }
 
-    /** Hands back a slot {@link #reserve} took, e.g. when the row was stored due instead of leased. */
+    /** Hands back a slot {@link #reserve} took; if the loop was full meanwhile, a claim may have missed it. */
     public void cancelReservation() {
-        inFlight.decrementAndGet();
-        wake();
+        if (inFlight.getAndDecrement() >= capacity()) {
+            wake();
+        }
     }
 
     @Override

@@ -1,8 +1,10 @@
 package dev.asyncgateway.runner;
 
 import dev.asyncgateway.callback.BatchFinishedAnnouncer;
+import dev.asyncgateway.callback.DeliveryPoller;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.observability.GatewayMetrics;
+import dev.asyncgateway.store.ClaimedDelivery;
 import dev.asyncgateway.store.GroupCommit;
 import dev.asyncgateway.store.JobOutcome;
 import dev.asyncgateway.store.JobStore;
@@ -15,10 +17,13 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
 
 /**
  * Records fetch outcomes with group commit (see {@link GroupCommit}), and announces what ended:
- * queued callbacks wake the delivery workers, ended batch jobs let the batch be announced.
+ * queued callbacks wake the delivery workers, ended batch jobs let the batch be announced. While the
+ * delivery workers have a free slot, an ending job's callback is stored leased to them and sent at once.
  */
 @ApplicationScoped
 public class JobCompletion {
@@ -38,6 +43,9 @@ public class JobCompletion {
     BatchFinishedAnnouncer batches;
 
     @Inject
+    DeliveryPoller deliveries;
+
+    @Inject
     Vertx vertx;
 
     @Inject
@@ -48,15 +56,20 @@ public class JobCompletion {
     @PostConstruct
     void createGroupCommit() {
         commits = GroupCommit.retrying("job outcome", config.runner().completionBatchSize(),
-                outcomes -> store.complete(outcomes, config.callback().maxAttempts()).invoke(this::announce), vertx);
+                outcomes -> store.complete(outcomes, config.callback().maxAttempts(), config.callback().lease())
+                        .invoke(changes -> announce(outcomes, changes)), vertx);
     }
 
     /** Completes when the outcome is stored (or known to be moot because the lease was lost). */
     public Uni<Void> record(JobOutcome outcome) {
-        return commits.submit(outcome);
+        boolean sendCallbackAtOnce = outcome.endsJob() && deliveries.reserve();
+        return commits.submit(sendCallbackAtOnce ? outcome.withCallbackLease(UUID.randomUUID()) : outcome);
     }
 
-    private void announce(List<StateChange> changes) {
+    private void announce(List<JobOutcome> outcomes, List<StateChange> changes) {
+        List<ClaimedDelivery> leased = changes.stream().map(StateChange::leasedCallback).filter(Objects::nonNull).toList();
+        deliveries.startReserved(leased, outcomes.stream().filter(outcome -> outcome.callbackLeaseToken() != null).count());
+        metrics.startedWithoutClaim(deliveries.workName(), leased.size());
         boolean callbacks = false;
         for (StateChange change : changes) {
             if (change.ended()) {
@@ -65,7 +78,7 @@ public class JobCompletion {
                         change.callbackQueued() ? ", callback queued" : "");
                 metrics.jobEnded(change);
             }
-            callbacks |= change.callbackQueued();
+            callbacks |= change.callbackQueued() && change.leasedCallback() == null;
         }
         if (callbacks) {
             wakeUp.deliveriesAdded();

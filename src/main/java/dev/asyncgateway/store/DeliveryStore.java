@@ -215,7 +215,8 @@ public class DeliveryStore {
         return attempts;
     }
 
-    private static ClaimedDelivery claimed(Row row, UUID leaseToken) {
+    /** A delivery leased under {@code leaseToken}, from a row with the columns {@link #CLAIM} returns. */
+    static ClaimedDelivery claimed(Row row, UUID leaseToken) {
         List<String> secrets = new ArrayList<>(2);
         secrets.add(row.getString("webhook_secret"));
         if (row.getString("previous_webhook_secret") != null) {

@@ -9,18 +9,29 @@ import java.util.UUID;
  * @param status     {@code finished}, {@code failed}, or {@code running} to retry after {@code retryDelay}
  * @param response   the job's {@code response} object as JSON, when finished
  * @param failReason why it failed, when failed
+ * @param callbackLeaseToken null, or the lease under which this instance would send the job's callback at once
+ *                           (see {@link JobStore#complete})
  */
-public record JobOutcome(UUID jobId, UUID leaseToken, String status, String response, String failReason, Duration retryDelay) {
+public record JobOutcome(UUID jobId, UUID leaseToken, String status, String response, String failReason, Duration retryDelay,
+                         UUID callbackLeaseToken) {
 
     public static JobOutcome finished(UUID jobId, UUID leaseToken, String response) {
-        return new JobOutcome(jobId, leaseToken, "finished", response, null, null);
+        return new JobOutcome(jobId, leaseToken, "finished", response, null, null, null);
     }
 
     public static JobOutcome failed(UUID jobId, UUID leaseToken, String failReason) {
-        return new JobOutcome(jobId, leaseToken, "failed", null, failReason, null);
+        return new JobOutcome(jobId, leaseToken, "failed", null, failReason, null, null);
     }
 
     public static JobOutcome retry(UUID jobId, UUID leaseToken, Duration delay) {
-        return new JobOutcome(jobId, leaseToken, "running", null, null, delay);
+        return new JobOutcome(jobId, leaseToken, "running", null, null, delay, null);
+    }
+
+    public boolean endsJob() {
+        return !"running".equals(status);
+    }
+
+    public JobOutcome withCallbackLease(UUID token) {
+        return new JobOutcome(jobId, leaseToken, status, response, failReason, retryDelay, token);
     }
 }

@@ -151,31 +151,49 @@ public class JobStore {
      * Writes callback deliveries for the jobs in {@code changed} that ended and want one, to the URL the
      * view {@code job_callback_target} resolves (job, else project, else account). Being part of the
      * statement that ends the job makes it an outbox: a job never ends without its due delivery.
+     * <p>
+     * A job with a {@code callback_token} gets its delivery leased to this instance, first attempt counted, and
+     * the row comes back with everything the attempt needs (columns as {@link DeliveryStore#claim} returns them),
+     * so the callback goes out without a claim. The others' delivery columns are null.
      */
     private static final String QUEUE_CALLBACKS = """
             queued as (
-                insert into delivery (id, job_id, account_id, kind, url, headers, encoding, max_attempts)
-                select gen_random_uuid(), c.id, c.account_id, 'callback', t.url, t.headers, t.encoding, $MAX_ATTEMPTS
+                insert into delivery as d (id, job_id, account_id, kind, url, headers, encoding, max_attempts,
+                                           due_at, lease_token, attempts)
+                select gen_random_uuid(), c.id, c.account_id, 'callback', t.url, t.headers, t.encoding, $MAX_ATTEMPTS,
+                       case when c.callback_token is null then now() else now() + make_interval(secs => $LEASE) end,
+                       c.callback_token, case when c.callback_token is null then 0 else 1 end
                 from changed c
                 join job_callback_target t on t.job_id = c.id
                 where (c.status = 'finished' or (c.status = 'failed' and c.expect_unsuccess_report))
                   and t.url is not null
-                returning job_id)
-            select c.id, c.status, c.fail_reason, c.batch_id, q.job_id is not null as callback_queued
-            from changed c left join queued q on q.job_id = c.id""";
+                returning d.job_id, d.lease_token as d_lease_token, d.id as delivery_id, d.account_id as d_account_id, d.kind,
+                          d.url as d_url, d.headers as d_headers, d.encoding, d.payload, d.attempts as d_attempts,
+                          d.max_attempts, false as exhausted, d.receiver, d.created_at as d_created_at)
+            select j.id as changed_id, j.status as changed_status, j.fail_reason as changed_fail_reason,
+                   j.batch_id as changed_batch_id, q.job_id is not null as callback_queued, leased.*
+            from changed j
+            left join queued q on q.job_id = j.id
+            left join lateral (
+                select q.*, a.webhook_secret,
+                       case when a.previous_secret_until > now() then a.previous_webhook_secret end as previous_webhook_secret,
+                       """ + JobRow.COLUMNS + """
+            , q.d_url as cb_url, 'pending' as cb_status, q.d_attempts as cb_attempts
+                from account a where a.id = j.account_id and q.d_lease_token is not null) leased on true""";
 
-    private static final String CHANGED_COLUMNS =
-            "returning j.id, j.account_id, j.status, j.fail_reason, j.callback_url, j.project, j.expect_unsuccess_report, j.batch_id";
+    /** What {@link #QUEUE_CALLBACKS} needs of each changed job: all of it, to render a callback it leases. */
+    private static final String CHANGED_COLUMNS = "returning " + JobRow.COLUMNS;
 
     /**
      * Records many fetch outcomes at once. Status 'running' means "retry after delay_ms" (never past
      * the deadline, where the next claim fails it); any other status ends the job. The lease token makes
-     * a late answer from an instance whose lease expired a no-op.
+     * a late answer from an instance whose lease expired a no-op. An ended job with a callback token ($8)
+     * gets its callback leased under it (see {@link #QUEUE_CALLBACKS}).
      */
     private static final String COMPLETE = """
             with input as (
-                select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::bigint[])
-                    as t(id, token, status, response, fail_reason, delay_ms)),
+                select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::bigint[], $8::uuid[])
+                    as t(id, token, status, response, fail_reason, delay_ms, callback_token)),
             changed as (
                 update job j set status = i.status, response = coalesce(i.response, j.response), fail_reason = i.fail_reason,
                        finished_at = case when i.status <> 'running' then now() end,
@@ -184,13 +202,15 @@ public class JobStore {
                                      else j.due_at end,
                        lease_token = null
                 from input i where j.id = i.id and j.lease_token = i.token and j.status = 'running'
-                """ + CHANGED_COLUMNS + "),\n" + QUEUE_CALLBACKS.replace("$MAX_ATTEMPTS", "$7");
+                """ + CHANGED_COLUMNS + ", i.callback_token),\n"
+            + QUEUE_CALLBACKS.replace("$MAX_ATTEMPTS", "$7").replace("$LEASE", "$9");
 
     private static final String CANCEL = """
             with changed as (
                 update job j set status = 'failed', fail_reason = 'cancelled', finished_at = now(), lease_token = null
                 where j.id = $1 and j.account_id = $2 and j.status = 'running'
-                """ + CHANGED_COLUMNS + "),\n" + QUEUE_CALLBACKS.replace("$MAX_ATTEMPTS", "$3");
+                """ + CHANGED_COLUMNS + ", null::uuid as callback_token),\n"
+            + QUEUE_CALLBACKS.replace("$MAX_ATTEMPTS", "$3").replace("$LEASE", "0");
 
     private static final String PURGE = """
             delete from job where id in (
@@ -292,7 +312,10 @@ public class JobStore {
         return LeaseRelease.run(pool, RELEASE_LEASES, leaseTokensById);
     }
 
-    public Uni<List<StateChange>> complete(List<JobOutcome> outcomes, int callbackMaxAttempts) {
+    /**
+     * @param callbackLease how long a callback stays leased to this instance when its outcome carries a callback token
+     */
+    public Uni<List<StateChange>> complete(List<JobOutcome> outcomes, int callbackMaxAttempts, Duration callbackLease) {
         int n = outcomes.size();
         UUID[] ids = new UUID[n];
         UUID[] tokens = new UUID[n];
@@ -300,8 +323,10 @@ public class JobStore {
         String[] responses = new String[n];
         String[] failReasons = new String[n];
         Long[] delays = new Long[n];
+        UUID[] callbackTokens = new UUID[n];
         for (int i = 0; i < n; i++) {
             JobOutcome outcome = outcomes.get(i);
+            callbackTokens[i] = outcome.callbackLeaseToken();
             ids[i] = outcome.jobId();
             tokens[i] = outcome.leaseToken();
             statuses[i] = outcome.status();
@@ -309,7 +334,8 @@ public class JobStore {
             failReasons[i] = outcome.failReason();
             delays[i] = outcome.retryDelay() == null ? 0L : outcome.retryDelay().toMillis();
         }
-        Tuple params = Tuple.from(Arrays.asList(ids, tokens, statuses, responses, failReasons, delays, callbackMaxAttempts));
+        Tuple params = Tuple.from(Arrays.asList(ids, tokens, statuses, responses, failReasons, delays, callbackMaxAttempts,
+                callbackTokens, seconds(callbackLease)));
         return pool.preparedQuery(COMPLETE).execute(params).map(JobStore::stateChanges);
     }
 
@@ -343,8 +369,11 @@ public class JobStore {
     private static List<StateChange> stateChanges(RowSet<Row> rows) {
         List<StateChange> changes = new ArrayList<>(rows.size());
         for (Row row : rows) {
-            changes.add(new StateChange(row.getUUID("id"), row.getString("status"), row.getString("fail_reason"),
-                    row.getUUID("batch_id"), row.getBoolean("callback_queued")));
+            ClaimedDelivery leased = row.getUUID("d_lease_token") == null ? null
+                    : DeliveryStore.claimed(row, row.getUUID("d_lease_token"));
+            changes.add(new StateChange(row.getUUID("changed_id"), row.getString("changed_status"),
+                    row.getString("changed_fail_reason"), row.getUUID("changed_batch_id"), row.getBoolean("callback_queued"),
+                    leased));
         }
         return changes;
     }

@@ -1,0 +1,133 @@
+package dev.asyncgateway.runner;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.asyncgateway.callback.DeliveryPoller;
+import dev.asyncgateway.testsupport.Api;
+import dev.asyncgateway.testsupport.Jobs;
+import dev.asyncgateway.testsupport.Metrics;
+import dev.asyncgateway.testsupport.TargetServer;
+import dev.asyncgateway.testsupport.WebhookReceiver;
+import dev.asyncgateway.testsupport.WebhookReceiver.Answer;
+import dev.asyncgateway.testsupport.WebhookReceiver.Received;
+import dev.asyncgateway.testsupport.Webhooks;
+import dev.asyncgateway.testsupport.Webhooks.TestAccount;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+
+/**
+ * A job submitted while the runner has a free slot is stored leased and starts without a claim, and so is
+ * the callback of a job that ends while the delivery workers have one. With the fallback poll an hour away
+ * (the profile), nothing else starts claims behind the tests' backs.
+ */
+@QuarkusTest
+@TestProfile(WakeUpAndRetentionTest.Profile.class)
+class StartWithoutClaimTest {
+
+    private static final String STARTED_AT_SUBMISSION = "gateway_started_without_claim_total{work=\"job\"}";
+    private static final String SENT_AT_COMPLETION = "gateway_started_without_claim_total{work=\"delivery\"}";
+
+    private final TargetServer target = TargetServer.get();
+
+    @Inject
+    JobPoller runner;
+
+    @Inject
+    DeliveryPoller deliveries;
+
+    /** The previous test's last claims (every finished attempt starts one) must not overlap this test's work. */
+    @BeforeEach
+    void runnersAreIdle() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> runner.idle() && deliveries.idle());
+    }
+
+    @Test
+    void anIdleRunnerStartsASubmittedJobWithoutAClaim() {
+        double before = Metrics.value(STARTED_AT_SUBMISSION);
+
+        String id = Api.submitJob(Map.of("apiKey", "test-key", "url", target.url("/ok")));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> Api.status(id).equals("finished"));
+        assertThat(Metrics.value(STARTED_AT_SUBMISSION) - before, equalTo(1.0));
+        Api.job(id).body("attempts", equalTo(1));
+    }
+
+    @Test
+    void aSubmissionNeverTakesMoreThanTheFreeFetchSlots() {
+        String key = UUID.randomUUID().toString();
+        String slow = "/slow/" + key + "/1500";
+        int slots = WakeUpAndRetentionTest.Profile.FETCH_SLOTS;
+        given().contentType(ContentType.JSON)
+                .body(Map.of("apiKey", "test-key", "urls", Collections.nCopies(slots, target.url(slow))))
+                .post("/batchjobs").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(5)).until(() -> target.hits(slow) == slots);
+        double before = Metrics.value(STARTED_AT_SUBMISSION);
+
+        String id = Api.submitJob(Map.of("apiKey", "test-key", "url", target.url("/slow/" + key + "/10")));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> Api.status(id).equals("finished"));
+        assertThat("it waited for a slot", target.maxConcurrent(key), equalTo(slots));
+        assertThat(Metrics.value(STARTED_AT_SUBMISSION) - before, equalTo(0.0));
+    }
+
+    @Test
+    void anEndingJobsCallbackIsSentWithoutAClaimSignedAndAsTheStatusUrlShowsIt() throws Exception {
+        WebhookReceiver receiver = WebhookReceiver.shared();
+        TestAccount account = Webhooks.newAccount();
+        String path = WebhookReceiver.newPath();
+        double before = Metrics.value(SENT_AT_COMPLETION);
+
+        String id = Webhooks.submitJob(account.apiKey(), Map.of("callback", Webhooks.callback(receiver.url(path))));
+
+        Received request = receiver.awaitRequests(path, 1).get(0);
+        Webhooks.verify(Webhooks.secret(account.apiKey()), request);
+        Api.job(id).body("status", equalTo("finished"));
+        JsonNode body = new ObjectMapper().readTree(request.body());
+        assertThat(body.get("id").asText(), equalTo(id));
+        assertThat(body.get("status").asText(), equalTo("finished"));
+        assertThat(body.get("response").get("body").asText(), equalTo(TargetServer.HTML));
+        assertThat("the state at the moment of sending", body.get("callback").get("status").asText(), equalTo("pending"));
+        assertThat(body.get("callback").get("attempts").asInt(), equalTo(1));
+        assertThat(Metrics.value(SENT_AT_COMPLETION) - before, equalTo(1.0));
+        await().atMost(Duration.ofSeconds(5)).until(() -> "delivered".equals(Api.job(id).extract().path("callback.status")));
+        Api.job(id).body("callback.attempts", equalTo(1));
+    }
+
+    /** Only the per-receiver cap in all leaves room, since a callback is leased before its receiver is known. */
+    @Test
+    void anEndingJobsCallbackWaitsForAClaimWhileAsManyAsTheReceiverCapAreInFlight() throws Exception {
+        int cap = 4; // gateway.callback.concurrency-per-host in the test profile
+        TestAccount account = Webhooks.newAccount();
+        String hanging = WebhookReceiver.newPath();
+        String later = WebhookReceiver.newPath();
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            receiver.always(hanging, new Answer.Hang());
+            IntStream.range(0, cap).forEach(i ->
+                    Webhooks.submitJob(account.apiKey(), Map.of("callback", Webhooks.callback(receiver.url(hanging)))));
+            await().atMost(Duration.ofSeconds(5)).until(() -> receiver.openRequests(hanging) == cap);
+
+            String id = Webhooks.submitJob(account.apiKey(), Map.of("callback", Webhooks.callback(receiver.url(later))));
+            await().atMost(Duration.ofSeconds(5)).until(() -> Api.status(id).equals("finished"));
+
+            assertThat("its callback is stored due, not leased", Jobs.count(
+                    "select count(*) from delivery where job_id = ?::uuid and lease_token is null and attempts = 0", id), equalTo(1L));
+            assertThat(receiver.requests(later), empty());
+        }
+    }
+}
