@@ -118,6 +118,12 @@ public class DeliveryPoller extends ClaimLoop<ClaimedDelivery> {
         inFlightByReceiver.merge(delivery.receiver(), 1, Integer::sum);
     }
 
+    /** The claim skips a receiver at its cap on this instance; one of its deliveries ending makes room. */
+    @Override
+    protected boolean mayFreeHeldBackRows(ClaimedDelivery delivery) {
+        return inFlightByReceiver.getOrDefault(delivery.receiver(), 0) + 1 >= config.callback().concurrencyPerHost();
+    }
+
     @Override
     protected void onFinish(ClaimedDelivery delivery) {
         inFlightByReceiver.computeIfPresent(delivery.receiver(), (receiver, n) -> n > 1 ? n - 1 : null);

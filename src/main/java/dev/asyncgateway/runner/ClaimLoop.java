@@ -27,6 +27,8 @@ public abstract class ClaimLoop<T> implements LeaseHolder {
     private final AtomicBoolean claiming = new AtomicBoolean();
     private final AtomicBoolean wakeRequested = new AtomicBoolean();
     private final Map<UUID, UUID> leases = new ConcurrentHashMap<>();
+    /** Whether the last claim may have left due rows behind (it came back full, or could not run). */
+    private volatile boolean backlog = true;
     private volatile boolean running;
     private Vertx vertx;
     private long pollTimer = -1;
@@ -44,6 +46,12 @@ public abstract class ClaimLoop<T> implements LeaseHolder {
 
     /** Whether due rows may be left after a claim that returned these, so the loop claims again at once. */
     protected abstract boolean mayHaveMore(List<T> claimed, int free);
+
+    /**
+     * Whether the end of this row's attempt may let a claim take rows that a cap held back, though the last
+     * claim left none behind otherwise.
+     */
+    protected abstract boolean mayFreeHeldBackRows(T row);
 
     /** One attempt on a claimed row; completes when its outcome is recorded. */
     protected abstract Uni<Void> run(T row);
@@ -147,19 +155,22 @@ public abstract class ClaimLoop<T> implements LeaseHolder {
         wakeRequested.set(false);
         int free = capacity() - inFlight.get();
         if (free <= 0 || !running) {
+            backlog = true;
             claiming.set(false);
             return;
         }
         claim(free).subscribe().with(
                 rows -> {
                     rows.forEach(this::start);
+                    backlog = mayHaveMore(rows, free);
                     claiming.set(false);
-                    if (mayHaveMore(rows, free) || wakeRequested.get()) {
+                    if (backlog || wakeRequested.get()) {
                         wake();
                     }
                 },
                 failure -> {
                     LOG.warnf("cannot claim %ss, the fallback poll will try again: %s", workName(), failure.toString());
+                    backlog = true;
                     claiming.set(false);
                 });
     }
@@ -180,10 +191,13 @@ public abstract class ClaimLoop<T> implements LeaseHolder {
                 });
     }
 
+    /** A freed slot needs a claim only if due rows may wait for it: new rows, retries and other instances wake the loop themselves. */
     private void finish(T row) {
         onFinish(row);
         leases.remove(id(row));
         inFlight.decrementAndGet();
-        wake();
+        if (backlog || mayFreeHeldBackRows(row)) {
+            wake();
+        }
     }
 }

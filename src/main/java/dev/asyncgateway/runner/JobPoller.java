@@ -43,6 +43,8 @@ public class JobPoller extends ClaimLoop<JobRow> {
     Vertx vertx;
 
     private long renewTimer = -1;
+    /** What the last claim found: an account at its in-flight cap, whose due jobs wait for one of its jobs to end. */
+    private volatile boolean accountsAtCap;
 
     void start(@Observes StartupEvent event) {
         if (!config.runner().enabled()) {
@@ -70,7 +72,17 @@ public class JobPoller extends ClaimLoop<JobRow> {
     @Override
     protected Uni<List<JobRow>> claim(int free) {
         GatewayConfig.Runner runner = config.runner();
-        return store.claim(Math.min(free, runner.claimBatchSize()), runner.lease(), UUID.randomUUID(), runner.accountMaxInFlight());
+        return store.claim(Math.min(free, runner.claimBatchSize()), runner.lease(), UUID.randomUUID(), runner.accountMaxInFlight())
+                .map(claimed -> {
+                    accountsAtCap = claimed.accountsAtCap();
+                    return claimed.jobs();
+                });
+    }
+
+    /** An account at its cap (across all instances) gets room when any of its jobs ends, here or elsewhere. */
+    @Override
+    protected boolean mayFreeHeldBackRows(JobRow job) {
+        return accountsAtCap;
     }
 
     /** A full claim may have left due jobs behind. */

@@ -109,6 +109,10 @@ public class JobStore {
      * delays another account's job by one claim at most. Offered rows are locked before the batch is cut,
      * so concurrent claims skip each other's picks instead of colliding on them; offered-but-not-taken rows
      * are free again when the statement commits. All reads use job_account_due_idx and job_account_leased_idx (V3).
+     * <p>
+     * The statement always returns a row: with nothing claimed, one whose job columns are null. Its
+     * {@code accounts_at_cap} says whether an account with due jobs reached its cap, so that jobs may wait
+     * for one of its jobs to end.
      */
     private static final String CLAIM = """
             with recursive due_accounts(account_id) as (
@@ -133,12 +137,17 @@ public class JobStore {
                     order by j.due_at
                     limit greatest(0, least($1, $4 - a.in_flight, ceil(2.0 * $1 / a.n_accounts)))
                     for update skip locked) c),
-            due as (select id from offered order by turn, due_at limit $1)
-            update job j set due_at = now() + make_interval(secs => $2), lease_token = $3,
-                   attempts = j.attempts + case when j.deadline_at > now() then 1 else 0 end
-            from due where j.id = due.id
-            returning
-            """ + JobRow.COLUMNS;
+            due as (select id from offered order by turn, due_at limit $1),
+            claimed as (
+                update job j set due_at = now() + make_interval(secs => $2), lease_token = $3,
+                       attempts = j.attempts + case when j.deadline_at > now() then 1 else 0 end
+                from due where j.id = due.id
+                returning\s""" + JobRow.COLUMNS + """
+            )
+            select c.*, f.accounts_at_cap
+            from (select exists (select 1 from accounts where in_flight >= $4)
+                         or exists (select 1 from offered where turn >= $4) as accounts_at_cap) f
+            left join claimed c on true""";
 
     private static final String RENEW_LEASES = """
             update job j set due_at = now() + make_interval(secs => $1)
@@ -296,9 +305,19 @@ public class JobStore {
     }
 
     /** Claims up to {@code limit} due jobs, none of an account that already has {@code accountMaxInFlight} leased. */
-    public Uni<List<JobRow>> claim(int limit, Duration lease, UUID leaseToken, int accountMaxInFlight) {
+    public Uni<ClaimedJobs> claim(int limit, Duration lease, UUID leaseToken, int accountMaxInFlight) {
         return pool.preparedQuery(CLAIM).execute(Tuple.of(limit, seconds(lease), leaseToken, accountMaxInFlight))
-                .map(JobStore::all);
+                .map(rows -> {
+                    List<JobRow> jobs = new ArrayList<>(rows.size());
+                    boolean accountsAtCap = false;
+                    for (Row row : rows) {
+                        accountsAtCap = row.getBoolean("accounts_at_cap");
+                        if (row.getUUID("id") != null) {
+                            jobs.add(JobRow.from(row));
+                        }
+                    }
+                    return new ClaimedJobs(jobs, accountsAtCap);
+                });
     }
 
     public Uni<Void> renewLeases(List<UUID> ids, List<UUID> tokens, Duration lease) {

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
@@ -68,22 +69,36 @@ class StartWithoutClaimTest {
         Api.job(id).body("attempts", equalTo(1));
     }
 
+    /** The slots are taken by two accounts under their cap, so only the full claim can have left the job waiting. */
     @Test
-    void aSubmissionNeverTakesMoreThanTheFreeFetchSlots() {
+    void aSubmissionNeverTakesMoreThanTheFreeFetchSlotsAndRunsWhenOneFrees() {
         String key = UUID.randomUUID().toString();
         String slow = "/slow/" + key + "/1500";
         int slots = WakeUpAndRetentionTest.Profile.FETCH_SLOTS;
-        given().contentType(ContentType.JSON)
-                .body(Map.of("apiKey", "test-key", "urls", Collections.nCopies(slots, target.url(slow))))
-                .post("/batchjobs").then().statusCode(200);
+        submitBatch(Api.newAccount(), Collections.nCopies(slots / 2, target.url(slow)));
+        submitBatch(Api.newAccount(), Collections.nCopies(slots / 2, target.url(slow)));
         await().atMost(Duration.ofSeconds(5)).until(() -> target.hits(slow) == slots);
         double before = Metrics.value(STARTED_AT_SUBMISSION);
 
-        String id = Api.submitJob(Map.of("apiKey", "test-key", "url", target.url("/slow/" + key + "/10")));
+        String waiting = "/slow/" + key + "/10";
+        Api.submitJob(Map.of("apiKey", Api.newAccount(), "url", target.url(waiting)));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> Api.status(id).equals("finished"));
+        // (the profile purges ended jobs two seconds after they end: the target's count outlives them)
+        await().atMost(Duration.ofSeconds(10)).until(() -> target.hits(waiting) == 1);
         assertThat("it waited for a slot", target.maxConcurrent(key), equalTo(slots));
         assertThat(Metrics.value(STARTED_AT_SUBMISSION) - before, equalTo(0.0));
+    }
+
+    /** Slots are free, so only an account's own job ending can start the job its cap held back. */
+    @Test
+    void aJobHeldBackByItsAccountsCapRunsWhenOneOfTheAccountsJobsEnds() {
+        String key = UUID.randomUUID().toString();
+        int cap = WakeUpAndRetentionTest.Profile.ACCOUNT_CAP;
+        String slow = "/slow/" + key + "/1000";
+        submitBatch(Api.newAccount(), Collections.nCopies(cap + 1, target.url(slow)));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> target.hits(slow) == cap + 1);
+        assertThat("never more than the cap at once", target.maxConcurrent(key), equalTo(cap));
     }
 
     @Test
@@ -129,5 +144,10 @@ class StartWithoutClaimTest {
                     "select count(*) from delivery where job_id = ?::uuid and lease_token is null and attempts = 0", id), equalTo(1L));
             assertThat(receiver.requests(later), empty());
         }
+    }
+
+    private static void submitBatch(String apiKey, List<String> urls) {
+        given().contentType(ContentType.JSON).body(Map.of("apiKey", apiKey, "urls", urls)).post("/batchjobs")
+                .then().statusCode(200);
     }
 }

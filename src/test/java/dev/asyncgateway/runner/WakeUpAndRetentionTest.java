@@ -35,14 +35,17 @@ import static org.hamcrest.Matchers.equalTo;
 class WakeUpAndRetentionTest {
 
     public static class Profile implements QuarkusTestProfile {
-        /** Few enough to fill with a handful of slow jobs (see StartAtSubmissionTest). */
+        /** Few enough to fill with a handful of slow jobs (see StartWithoutClaimTest). */
         static final int FETCH_SLOTS = 4;
+        /** Under the slots, so that an account's cap, not the slots, can hold its jobs back. */
+        static final int ACCOUNT_CAP = 3;
 
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of(
                     "gateway.runner.poll-interval", "1h",
                     "gateway.runner.concurrency", String.valueOf(FETCH_SLOTS),
+                    "gateway.runner.account-max-in-flight", String.valueOf(ACCOUNT_CAP),
                     "gateway.runner.lease", "2s",
                     "gateway.fetch.attempt-timeout", "10s",
                     "gateway.jobs.retention", "2s",

@@ -55,7 +55,7 @@ class ClaimTest {
 
     /** Claims only among this test's batch, so other tests' leftovers cannot interfere. */
     private List<JobRow> claimOwn(String batchId, UUID worker, Duration lease) {
-        List<JobRow> claimed = store.claim(1000, lease, worker, Integer.MAX_VALUE).await().atMost(Duration.ofSeconds(10));
+        List<JobRow> claimed = store.claim(1000, lease, worker, Integer.MAX_VALUE).await().atMost(Duration.ofSeconds(10)).jobs();
         return claimed.stream().filter(j -> batchId.equals(String.valueOf(j.batchId()))).toList();
     }
 
@@ -75,7 +75,7 @@ class ClaimTest {
         String batchId = submitBatch(300);
         List<Uni<List<JobRow>>> claims = new ArrayList<>();
         for (int worker = 0; worker < 8; worker++) {
-            claims.add(store.claim(25, Duration.ofMinutes(1), UUID.randomUUID(), Integer.MAX_VALUE));
+            claims.add(store.claim(25, Duration.ofMinutes(1), UUID.randomUUID(), Integer.MAX_VALUE).map(ClaimedJobs::jobs));
         }
         List<JobRow> all = new ArrayList<>();
         for (int round = 0; round < 3; round++) {

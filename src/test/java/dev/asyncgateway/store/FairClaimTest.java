@@ -126,6 +126,20 @@ class FairClaimTest {
         assertThat("the others wait for a claim, under the same cap", claim(100, 4), hasSize(1));
     }
 
+    @Test
+    void aClaimSaysWhetherAnAccountReachedItsCap() {
+        submitBatch(account(), 5);
+
+        assertThat("two of five taken under a cap of two", store.claim(100, LEASE, UUID.randomUUID(), 2).await().atMost(WAIT)
+                .accountsAtCap(), equalTo(true));
+        assertThat("none taken: the account is at its cap", store.claim(100, LEASE, UUID.randomUUID(), 2).await().atMost(WAIT)
+                .accountsAtCap(), equalTo(true));
+        assertThat("the rest taken under a higher cap", store.claim(100, LEASE, UUID.randomUUID(), 100).await().atMost(WAIT)
+                .accountsAtCap(), equalTo(false));
+        assertThat("nothing due", store.claim(100, LEASE, UUID.randomUUID(), 2).await().atMost(WAIT).accountsAtCap(),
+                equalTo(false));
+    }
+
     private static NewJob newJob(UUID account, UUID leaseToken) {
         UUID id = UUID.randomUUID();
         JobRequest request = new JobRequest(List.of("http://127.0.0.1:1/leased/" + id), "GET", Map.of(), null,
@@ -147,6 +161,6 @@ class FairClaimTest {
     }
 
     private List<JobRow> claim(int limit, int accountMaxInFlight) {
-        return store.claim(limit, LEASE, UUID.randomUUID(), accountMaxInFlight).await().atMost(WAIT);
+        return store.claim(limit, LEASE, UUID.randomUUID(), accountMaxInFlight).await().atMost(WAIT).jobs();
     }
 }
