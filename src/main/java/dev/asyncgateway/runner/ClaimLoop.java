@@ -104,12 +104,11 @@ public abstract class ClaimLoop<T> implements LeaseHolder {
 
     /**
      * Takes a free slot for a row that this instance leases to itself as it stores it, so the row starts without
-     * a claim. Refused while a claim runs, and when no slot is free: every slot that frees up starts a claim at
-     * once, so a free slot outside a claim means no claimable row was waiting for it (a new row must not
-     * overtake due ones). {@link #startReserved} then uses the slot or hands it back.
+     * a claim. Refused when no slot is free, while a claim runs, and while the last claim may have left due rows
+     * behind: a new row must not overtake due ones. {@link #startReserved} then uses the slot or hands it back.
      */
     public boolean reserve() {
-        if (!running) {
+        if (!running || backlog) {
             return false;
         }
         // Counted before looking at the claim: a claim that starts meanwhile either sees this slot taken or is seen here.
@@ -131,9 +130,10 @@ public abstract class ClaimLoop<T> implements LeaseHolder {
         }
     }
 
-    /** Hands back a slot {@link #reserve} took; if the loop was full meanwhile, a claim may have missed it. */
+    /** Hands back a slot {@link #reserve} took; like the end of an attempt, it may be what due rows wait for. */
     public void cancelReservation() {
-        if (inFlight.getAndDecrement() >= capacity()) {
+        inFlight.decrementAndGet();
+        if (backlog) {
             wake();
         }
     }
