@@ -149,10 +149,17 @@ public class JobStore {
                          or exists (select 1 from offered where turn >= $4) as accounts_at_cap) f
             left join claimed c on true""";
 
+    /**
+     * Extends the leases of jobs in flight. Rows another statement holds are skipped, not waited for: they are
+     * being completed (or cancelled), and waiting would let this statement and a completion, which lock the
+     * same rows in different orders, deadlock each other.
+     */
     private static final String RENEW_LEASES = """
             update job j set due_at = now() + make_interval(secs => $1)
-            from unnest($2::uuid[], $3::uuid[]) as t(id, token)
-            where j.id = t.id and j.lease_token = t.token and j.status = 'running'""";
+            from (select l.id from job l join unnest($2::uuid[], $3::uuid[]) as t(id, token) on l.id = t.id
+                  where l.lease_token = t.token and l.status = 'running'
+                  for update of l skip locked) renewed
+            where j.id = renewed.id""";
 
     private static final String RELEASE_LEASES = LeaseRelease.statement("job", "running");
 

@@ -1,6 +1,7 @@
 package dev.asyncgateway.store;
 
 import dev.asyncgateway.testsupport.Api;
+import dev.asyncgateway.testsupport.Jobs;
 import dev.asyncgateway.testsupport.TestDatabase;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -12,7 +13,9 @@ import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -109,5 +112,30 @@ class ClaimTest {
         assertThat("the crashed worker's late answer changes nothing", store.complete(late, 3, Duration.ofMinutes(1)).await().atMost(Duration.ofSeconds(5)), empty());
         List<JobOutcome> current = second.stream().map(j -> JobOutcome.finished(j.id(), successor, "{\"statusCode\":200}")).toList();
         assertThat(store.complete(current, 3, Duration.ofMinutes(1)).await().atMost(Duration.ofSeconds(5)), hasSize(3));
+    }
+
+    /** A completion holds the rows it completes; renewal skips them instead of waiting (and deadlocking). */
+    @Test
+    void renewingLeasesSkipsJobsAnotherStatementHolds() throws Exception {
+        String batchId = submitBatch(2);
+        UUID worker = UUID.randomUUID();
+        List<JobRow> held = claimOwn(batchId, worker, Duration.ofMinutes(1));
+        assertThat(held, hasSize(2));
+        JobRow locked = held.get(0);
+        JobRow free = held.get(1);
+        try (Connection db = TestDatabase.connect()) {
+            db.setAutoCommit(false);
+            db.createStatement().execute("select id from job where id = '" + locked.id() + "' for update");
+
+            store.renewLeases(List.of(locked.id(), free.id()), List.of(worker, worker), Duration.ofHours(1))
+                    .await().atMost(Duration.ofSeconds(5));
+
+            db.rollback();
+        }
+        Map<String, Map<String, Object>> rows = Jobs.rows(List.of(locked.id().toString(), free.id().toString()));
+        assertThat("renewed", ((Timestamp) rows.get(free.id().toString()).get("due_at")).toInstant()
+                .isAfter(Instant.now().plus(Duration.ofMinutes(30))), is(true));
+        assertThat("skipped", ((Timestamp) rows.get(locked.id().toString()).get("due_at")).toInstant()
+                .isBefore(Instant.now().plus(Duration.ofMinutes(2))), is(true));
     }
 }
