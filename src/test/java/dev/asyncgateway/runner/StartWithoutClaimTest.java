@@ -52,7 +52,7 @@ class StartWithoutClaimTest {
     @Inject
     DeliveryPoller deliveries;
 
-    /** The previous test's last claims (every finished attempt starts one) must not overlap this test's work. */
+    /** A slot is reserved only outside a claim: no claim for the previous test's work may overlap this test's. */
     @BeforeEach
     void runnersAreIdle() {
         await().atMost(Duration.ofSeconds(10)).until(() -> runner.idle() && deliveries.idle());
@@ -144,6 +144,10 @@ class StartWithoutClaimTest {
                     "select count(*) from delivery where job_id = ?::uuid and lease_token is null and attempts = 0", id), equalTo(1L));
             assertThat(receiver.requests(later), empty());
         }
+        // With the receiver gone its deliveries fail within a second; they must not run into the next test.
+        UUID accountId = Jobs.accountId(account.apiKey());
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                Jobs.count("select count(*) from delivery where account_id = ? and status = 'pending'", accountId) == 0);
     }
 
     private static void submitBatch(String apiKey, List<String> urls) {
