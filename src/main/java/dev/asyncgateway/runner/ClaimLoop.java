@@ -14,8 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The claim loop that jobs and deliveries share: one claim statement at a time, never more rows than
- * free slots, woken by signals and a slow fallback poll, claiming again at once while claims find
- * work, and each claimed row's lease remembered until its attempt is done.
+ * free slots, woken by signals and a slow fallback poll, claiming again at once while a claim may have
+ * left work behind, and each row's lease remembered until its attempt is done. Rows stored already leased
+ * to this instance skip the claim: their slots are reserved before they are stored (see {@link #reserve}).
  *
  * @param <T> a claimed row
  */
