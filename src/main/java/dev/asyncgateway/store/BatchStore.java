@@ -38,7 +38,7 @@ public class BatchStore {
             counts as (
                 select j.batch_id, count(*) filter (where j.status = 'finished') as finished,
                        count(*) filter (where j.status = 'failed') as failed,
-                       min(regexp_replace(j.status_url, 'jobs/[^/]*$', 'batchjobs/' || j.batch_id::text)) as status_url
+                       regexp_replace(min(j.status_url), 'jobs/[^/]*$', 'batchjobs/' || j.batch_id::text) as status_url
                 from job j where j.batch_id in (select id from announced) group by j.batch_id),
             queued as (
                 insert into delivery (id, account_id, kind, url, encoding, payload, max_attempts)
