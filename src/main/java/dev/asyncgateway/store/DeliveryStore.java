@@ -64,6 +64,11 @@ public class DeliveryStore {
      * the request did go out), the deliveries' new state (only under the caller's lease), and, in the same
      * statement, a {@code callback-failed} notification for each callback that failed for good and whose
      * account has a notification URL (a failed notification notifies nobody).
+     * <p>
+     * The deliveries are updated without a join: each finds its outcome by its position in the id array. Joined to
+     * the input, they were read through delivery_due_idx, whose statistics a busy queue outruns (it looks empty),
+     * and matched row by row against every outcome (or, without the status condition, read by a sequential scan
+     * planned while the table was small): either way the cost grew with the queue, not with the outcomes.
      */
     private static final String RECORD = """
             with input as (
@@ -78,14 +83,18 @@ public class DeliveryStore {
                 from input where attempt is not null
                 on conflict do nothing),
             changed as (
-                update delivery d set
-                    status = case when i.next = 'delivered' then 'delivered'
-                                  when i.next = 'failed' or d.attempts >= d.max_attempts then 'failed'
-                                  else 'pending' end,
-                    due_at = case when i.next = 'retry' then now() + i.delay_ms * interval '1 millisecond' else d.due_at end,
-                    ended_at = case when i.next <> 'retry' or d.attempts >= d.max_attempts then now() end,
-                    lease_token = null, last_status = i.status_code, last_error = i.error
-                from input i where d.id = i.id and d.lease_token = i.token and d.status = 'pending'
+                update delivery d set (status, due_at, ended_at, lease_token, last_status, last_error) = (
+                    select case when o.next = 'delivered' then 'delivered'
+                                when o.next = 'failed' or d.attempts >= d.max_attempts then 'failed'
+                                else 'pending' end,
+                           case when o.next = 'retry' then now() + o.delay_ms * interval '1 millisecond' else d.due_at end,
+                           case when o.next <> 'retry' or d.attempts >= d.max_attempts then now() end,
+                           null::uuid, o.status_code, o.error
+                    from (select ($10::text[])[k] as next, ($11::bigint[])[k] as delay_ms, ($6::int[])[k] as status_code,
+                                 ($8::text[])[k] as error
+                          from (select array_position($1::uuid[], d.id) as k) p) o)
+                where d.id = any($1::uuid[]) and d.status = 'pending'
+                  and d.lease_token = ($2::uuid[])[array_position($1::uuid[], d.id)]
                 returning d.id, d.job_id, d.account_id, d.kind, d.status, d.url, d.attempts, d.last_status, d.last_error),
             notified as (
                 insert into delivery (id, job_id, account_id, kind, url, encoding, payload, max_attempts)
