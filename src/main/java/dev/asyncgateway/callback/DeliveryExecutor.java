@@ -41,8 +41,8 @@ public class DeliveryExecutor {
     @Inject
     GatewayMetrics metrics;
 
-    /** Completes with the outcome once it is recorded. */
-    public Uni<DeliveryOutcome> run(ClaimedDelivery delivery) {
+    /** Calls {@code sent} when the request is over (answered or not); completes with the outcome once it is recorded. */
+    public Uni<DeliveryOutcome> run(ClaimedDelivery delivery, Runnable sent) {
         if (delivery.exhausted()) {
             LOG.warnf("delivery %s: the instance making its last attempt stopped before recording it; it has failed", delivery.id());
             return record(new DeliveryOutcome(delivery.id(), delivery.leaseToken(), null, null, 0, null, null,
@@ -52,6 +52,7 @@ public class DeliveryExecutor {
         long started = System.nanoTime();
         return Uni.createFrom().item(() -> requests.build(delivery))
                 .chain(request -> sender.send(request)
+                        .invoke(sent)
                         .map(result -> decide(delivery, result, startedAt, Duration.ofNanos(System.nanoTime() - started)))
                         .invoke(outcome -> attempted(delivery, request, outcome)))
                 .chain(this::record);

@@ -90,8 +90,8 @@ public class DeliveryPoller extends ClaimLoop<ClaimedDelivery> {
 
     /** One attempt; a retry that falls due before the fallback poll wakes the loop by a timer of its own. */
     @Override
-    protected Uni<Void> run(ClaimedDelivery delivery) {
-        return executor.run(delivery).invoke(outcome -> {
+    protected Uni<Void> run(ClaimedDelivery delivery, Runnable sent) {
+        return executor.run(delivery, sent).invoke(outcome -> {
             if (outcome.next() == DeliveryOutcome.Next.RETRY && delivery.attempt() < delivery.maxAttempts()) {
                 vertx.setTimer(Math.max(1, outcome.retryDelay().toMillis()), id -> wake());
             }

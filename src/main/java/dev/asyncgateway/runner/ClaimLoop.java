@@ -15,8 +15,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The claim loop that jobs and deliveries share: one claim statement at a time, never more rows than
  * free slots, woken by signals and a slow fallback poll, claiming again at once while a claim may have
- * left work behind, and each row's lease remembered until its attempt is done. Rows stored already leased
- * to this instance skip the claim: their slots are reserved before they are stored (see {@link #reserve}).
+ * left work behind, and each row's lease remembered until its outcome is stored. A slot is held by a row's
+ * HTTP exchange, not by the storing of its outcome: it is free for the next claim as soon as the exchange is
+ * over. Rows stored already leased to this instance skip the claim: their slots are reserved before they are
+ * stored (see {@link #reserve}).
  *
  * @param <T> a claimed row
  */
@@ -49,13 +51,24 @@ public abstract class ClaimLoop<T> implements LeaseHolder {
     protected abstract boolean mayHaveMore(List<T> claimed, int free);
 
     /**
-     * Whether the end of this row's attempt may let a claim take rows that a cap held back, though the last
-     * claim left none behind otherwise.
+     * Whether the end of this row's exchange may let a claim take rows that a cap counted on this instance held
+     * back, though the last claim left none behind otherwise.
      */
-    protected abstract boolean mayFreeHeldBackRows(T row);
+    protected boolean mayFreeHeldBackRows(T row) {
+        return false;
+    }
 
-    /** One attempt on a claimed row; completes when its outcome is recorded. */
-    protected abstract Uni<Void> run(T row);
+    /** The same once this row's outcome is stored, for a cap counted in the database (by leased rows). */
+    protected boolean mayFreeHeldBackRowsOnceRecorded(T row) {
+        return false;
+    }
+
+    /**
+     * One attempt on a claimed row; completes when its outcome is recorded. Calls {@code exchanged} as soon as its
+     * network exchange is over: the row's slot is then free for the next claim while the outcome is still being
+     * recorded (its lease is kept until then).
+     */
+    protected abstract Uni<Void> run(T row, Runnable exchanged);
 
     protected abstract UUID id(T row);
 
@@ -64,7 +77,7 @@ public abstract class ClaimLoop<T> implements LeaseHolder {
     /** Hands these leased rows back to the queue, due at once; emits how many. */
     protected abstract Uni<Integer> release(Map<UUID, UUID> leasesById);
 
-    /** Called when a row is claimed and when its attempt is done, for bookkeeping beyond the count. */
+    /** Called when a row is claimed and when its slot is free again, for bookkeeping beyond the count. */
     protected void onStart(T row) {
     }
 
@@ -100,7 +113,7 @@ public abstract class ClaimLoop<T> implements LeaseHolder {
 
     @Override
     public boolean idle() {
-        return inFlight.get() == 0 && !claiming.get();
+        return inFlight.get() == 0 && leases.isEmpty() && !claiming.get();
     }
 
     /**
@@ -184,20 +197,40 @@ public abstract class ClaimLoop<T> implements LeaseHolder {
     private void launch(T row) {
         leases.put(id(row), leaseToken(row));
         onStart(row);
-        run(row).subscribe().with(
-                ignored -> finish(row),
+        AtomicBoolean slotHeld = new AtomicBoolean(true);
+        Runnable releaseSlot = () -> {
+            if (slotHeld.compareAndSet(true, false)) {
+                freeSlot(row);
+            }
+        };
+        // Rows whose outcomes wait to be stored are bounded too: past the capacity's worth, a slot waits for its outcome.
+        Runnable exchanged = () -> {
+            if (leases.size() <= 2 * capacity()) {
+                releaseSlot.run();
+            }
+        };
+        run(row, exchanged).subscribe().with(
+                ignored -> recorded(row, releaseSlot),
                 failure -> {
                     LOG.errorf(failure, "%s %s attempt crashed; it runs again when its lease expires", workName(), id(row));
-                    finish(row);
+                    recorded(row, releaseSlot);
                 });
     }
 
     /** A freed slot needs a claim only if due rows may wait for it: new rows, retries and other instances wake the loop themselves. */
-    private void finish(T row) {
+    private void freeSlot(T row) {
         onFinish(row);
-        leases.remove(id(row));
         inFlight.decrementAndGet();
         if (backlog || mayFreeHeldBackRows(row)) {
+            wake();
+        }
+    }
+
+    /** The outcome is stored: the lease is no longer ours to hand back, and rows held back until then may be claimed. */
+    private void recorded(T row, Runnable releaseSlot) {
+        leases.remove(id(row));
+        releaseSlot.run();
+        if (mayFreeHeldBackRowsOnceRecorded(row)) {
             wake();
         }
     }

@@ -45,7 +45,8 @@ public class JobExecutor {
     @Inject
     GatewayMetrics metrics;
 
-    public Uni<Void> run(JobRow job, UUID leaseToken) {
+    /** One fetch attempt; calls {@code fetched} when the fetch is over, completes when its outcome is recorded. */
+    public Uni<Void> run(JobRow job, UUID leaseToken, Runnable fetched) {
         Duration timeLeft = Duration.between(OffsetDateTime.now(), job.deadlineAt());
         // Under a millisecond counts as none: timers cannot be shorter, and a retry is often claimed right at the deadline.
         if (timeLeft.toMillis() < 1) {
@@ -54,7 +55,10 @@ public class JobExecutor {
         TargetRequest target = targetRequests.of(job);
         long start = System.nanoTime();
         return fetcher.fetch(target, timeLeft)
-                .invoke(result -> metrics.fetchAttempt(result, System.nanoTime() - start))
+                .invoke(result -> {
+                    metrics.fetchAttempt(result, System.nanoTime() - start);
+                    fetched.run();
+                })
                 .map(result -> decide(job, leaseToken, target, result))
                 .chain(outcome -> completion.record(outcome).invoke(() -> {
                     if (outcome.retryDelay() != null && outcome.retryDelay().compareTo(config.runner().pollInterval()) < 0) {

@@ -79,9 +79,12 @@ public class JobPoller extends ClaimLoop<JobRow> {
                 });
     }
 
-    /** An account at its cap (across all instances) gets room when any of its jobs ends, here or elsewhere. */
+    /**
+     * An account at its cap (across all instances, counted by leased jobs) gets room when any of its jobs' outcomes
+     * is stored, here or elsewhere.
+     */
     @Override
-    protected boolean mayFreeHeldBackRows(JobRow job) {
+    protected boolean mayFreeHeldBackRowsOnceRecorded(JobRow job) {
         return accountsAtCap;
     }
 
@@ -92,8 +95,8 @@ public class JobPoller extends ClaimLoop<JobRow> {
     }
 
     @Override
-    protected Uni<Void> run(JobRow job) {
-        return executor.run(job, job.leaseToken());
+    protected Uni<Void> run(JobRow job, Runnable fetched) {
+        return executor.run(job, job.leaseToken(), fetched);
     }
 
     @Override

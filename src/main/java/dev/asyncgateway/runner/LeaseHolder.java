@@ -17,10 +17,10 @@ public interface LeaseHolder {
     /** Claims no more; work in flight goes on. */
     void stopClaiming();
 
-    /** Rows being worked on by this instance. */
+    /** Rows whose HTTP exchange is running on this instance (their slots). */
     int inFlight();
 
-    /** True when no claim statement is running and nothing is in flight. */
+    /** True when no claim statement is running, nothing is in flight and no outcome waits to be stored. */
     boolean idle();
 
     /**

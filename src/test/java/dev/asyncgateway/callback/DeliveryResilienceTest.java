@@ -143,7 +143,7 @@ class DeliveryResilienceTest {
             List<ClaimedDelivery> batch = store.claim(4, Duration.ofSeconds(5), UUID.randomUUID(), Map.of(), 4)
                     .await().atMost(Duration.ofSeconds(10));
             claimed.addAndGet(batch.size());
-            batch.forEach(delivery -> executor.run(delivery).await().atMost(Duration.ofSeconds(10)));
+            batch.forEach(delivery -> executor.run(delivery, () -> { }).await().atMost(Duration.ofSeconds(10)));
         }
     }
 
