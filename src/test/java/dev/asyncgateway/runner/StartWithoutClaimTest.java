@@ -7,6 +7,7 @@ import dev.asyncgateway.testsupport.Api;
 import dev.asyncgateway.testsupport.Jobs;
 import dev.asyncgateway.testsupport.Metrics;
 import dev.asyncgateway.testsupport.TargetServer;
+import dev.asyncgateway.testsupport.TestDatabase;
 import dev.asyncgateway.testsupport.WebhookReceiver;
 import dev.asyncgateway.testsupport.WebhookReceiver.Answer;
 import dev.asyncgateway.testsupport.WebhookReceiver.Received;
@@ -19,7 +20,9 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +37,10 @@ import static org.hamcrest.Matchers.equalTo;
 
 /**
  * A job submitted while the runner has a free slot is stored leased and starts without a claim, and so is
- * the callback of a job that ends while the delivery workers have one. With the fallback poll an hour away
- * (the profile), nothing else starts claims behind the tests' backs.
+ * the callback of a job that ends while the delivery workers have one. A slot is free again as soon as its
+ * fetch or callback is over, while the outcome is still being stored: tests hold that storing back with
+ * locks and watch the next row start meanwhile. With the fallback poll an hour away (the profile), nothing
+ * else starts claims behind the tests' backs.
  */
 @QuarkusTest
 @TestProfile(WakeUpAndRetentionTest.Profile.class)
@@ -43,6 +48,8 @@ class StartWithoutClaimTest {
 
     private static final String STARTED_AT_SUBMISSION = "gateway_started_without_claim_total{work=\"job\"}";
     private static final String SENT_AT_COMPLETION = "gateway_started_without_claim_total{work=\"delivery\"}";
+    /** gateway.callback.concurrency-per-host in the test profile. */
+    private static final int RECEIVER_CAP = 4;
 
     private final TargetServer target = TargetServer.get();
 
@@ -127,15 +134,14 @@ class StartWithoutClaimTest {
     /** Only the per-receiver cap in all leaves room, since a callback is leased before its receiver is known. */
     @Test
     void anEndingJobsCallbackWaitsForAClaimWhileAsManyAsTheReceiverCapAreInFlight() throws Exception {
-        int cap = 4; // gateway.callback.concurrency-per-host in the test profile
         TestAccount account = Webhooks.newAccount();
         String hanging = WebhookReceiver.newPath();
         String later = WebhookReceiver.newPath();
         try (WebhookReceiver receiver = WebhookReceiver.start()) {
             receiver.always(hanging, new Answer.Hang());
-            IntStream.range(0, cap).forEach(i ->
+            IntStream.range(0, RECEIVER_CAP).forEach(i ->
                     Webhooks.submitJob(account.apiKey(), Map.of("callback", Webhooks.callback(receiver.url(hanging)))));
-            await().atMost(Duration.ofSeconds(5)).until(() -> receiver.openRequests(hanging) == cap);
+            await().atMost(Duration.ofSeconds(5)).until(() -> receiver.openRequests(hanging) == RECEIVER_CAP);
 
             String id = Webhooks.submitJob(account.apiKey(), Map.of("callback", Webhooks.callback(receiver.url(later))));
             await().atMost(Duration.ofSeconds(5)).until(() -> Api.status(id).equals("finished"));
@@ -148,6 +154,64 @@ class StartWithoutClaimTest {
         UUID accountId = Jobs.accountId(account.apiKey());
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 Jobs.count("select count(*) from delivery where account_id = ? and status = 'pending'", accountId) == 0);
+    }
+
+    /** Two accounts under their cap fill the slots, so only a slot freed before the outcomes are stored can start the last job. */
+    @Test
+    void aJobStartsInTheSlotOfAFetchWhoseOutcomeIsStillBeingStored() throws Exception {
+        String key = UUID.randomUUID().toString();
+        String slow = "/slow/" + key + "/1500";
+        int slots = WakeUpAndRetentionTest.Profile.FETCH_SLOTS;
+        List<String> first = new ArrayList<>();
+        for (String apiKey : List.of(Api.newAccount(), Api.newAccount())) {
+            for (int i = 0; i < slots / 2; i++) {
+                first.add(Api.submitJob(Map.of("apiKey", apiKey, "url", target.url(slow))));
+            }
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> target.hits(slow) == slots);
+        String waiting = "/slow/" + key + "/10";
+
+        try (Connection lock = TestDatabase.connect()) {
+            lock.setAutoCommit(false);
+            // Locked while their fetches run: the statement storing their outcomes waits for this transaction.
+            lock.createStatement().executeQuery("select id from job where url like '%" + key + "/1500' for update").close();
+            Api.submitJob(Map.of("apiKey", Api.newAccount(), "url", target.url(waiting)));
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> target.hits(waiting) == 1);
+            for (String id : first) {
+                assertThat("its outcome is not stored yet", Api.status(id), equalTo("running"));
+            }
+            lock.rollback();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> first.stream().allMatch(id -> Api.status(id).equals("finished")));
+    }
+
+    /** As many callbacks as the per-receiver cap are unrecorded, yet the receiver gets the next one. */
+    @Test
+    void aCallbackIsSentInTheSlotOfOneWhoseOutcomeIsStillBeingRecorded() throws Exception {
+        TestAccount account = Webhooks.newAccount();
+        String firstPath = WebhookReceiver.newPath();
+        String laterPath = WebhookReceiver.newPath();
+        List<String> first = new ArrayList<>();
+        try (WebhookReceiver receiver = WebhookReceiver.start(); Connection lock = TestDatabase.connect()) {
+            lock.setAutoCommit(false);
+            // Recording an attempt writes its log row first: every record waits for this transaction.
+            lock.createStatement().execute("lock table delivery_attempt in exclusive mode");
+            for (int i = 0; i < RECEIVER_CAP; i++) {
+                first.add(Webhooks.submitJob(account.apiKey(), Map.of("callback", Webhooks.callback(receiver.url(firstPath)))));
+            }
+            receiver.awaitRequests(firstPath, RECEIVER_CAP);
+
+            Webhooks.submitJob(account.apiKey(), Map.of("callback", Webhooks.callback(receiver.url(laterPath))));
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> receiver.requests(laterPath).size() == 1);
+            for (String id : first) {
+                assertThat("its outcome is not recorded yet", Api.job(id).extract().path("callback.status"), equalTo("pending"));
+            }
+            lock.rollback();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> first.stream()
+                .allMatch(id -> "delivered".equals(Api.job(id).extract().path("callback.status"))));
     }
 
     private static void submitBatch(String apiKey, List<String> urls) {
