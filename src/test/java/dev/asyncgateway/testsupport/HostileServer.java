@@ -54,14 +54,20 @@ public final class HostileServer implements AutoCloseable {
     private final Vertx vertx = Vertx.vertx();
     private final Map<Behaviour, AtomicInteger> open = new ConcurrentHashMap<>();
     private final Map<Behaviour, AtomicInteger> seen = new ConcurrentHashMap<>();
+    private final Map<String, byte[]> rawAnswers = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> rawRequests = new ConcurrentHashMap<>();
+    private final AtomicInteger rawPaths = new AtomicInteger();
     private final int port;
     private final int tlsPort;
+    private final int rawPort;
 
     public HostileServer() {
         try {
             // SO_LINGER 0 turns every close into a TCP reset, which is what RESET needs and harms no other behaviour.
             port = listen(new NetServerOptions().setSoLinger(0));
             tlsPort = listen(new NetServerOptions().setSsl(true).setKeyCertOptions(selfSignedKeyStore()));
+            // Raw answers close gracefully: a reset could discard the answer before the client has read it.
+            rawPort = listen(new NetServerOptions());
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the hostile server", e);
         }
@@ -74,6 +80,26 @@ public final class HostileServer implements AutoCloseable {
     /** An HTTPS URL whose server presents a self-signed certificate. */
     public String untrustedTlsUrl() {
         return "https://127.0.0.1:" + tlsPort + Behaviour.OK.path();
+    }
+
+    /**
+     * A URL whose every request is answered with exactly these bytes (status line, headers and body, however broken),
+     * after which the connection is closed: for answers no HTTP library would send.
+     */
+    public String rawAnswerUrl(byte[] answer) {
+        String path = "/raw/" + rawPaths.incrementAndGet();
+        rawAnswers.put(path, answer);
+        rawRequests.put(path, new AtomicInteger());
+        return "http://127.0.0.1:" + rawPort + path;
+    }
+
+    public String rawAnswerUrl(String answer) {
+        return rawAnswerUrl(answer.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** Requests received so far at a URL made by {@link #rawAnswerUrl}. */
+    public int rawRequests(String url) {
+        return rawRequests.get(url.substring(url.indexOf("/raw/"))).get();
     }
 
     /** Connections of this behaviour the peer on the other side has not closed yet. */
@@ -101,13 +127,22 @@ public final class HostileServer implements AutoCloseable {
             head.appendBuffer(data);
             String text = head.toString(StandardCharsets.ISO_8859_1);
             if (text.contains("\r\n\r\n") && answered.compareAndSet(false, true)) {
-                behave(socket, behaviourOf(text));
+                String path = pathOf(text);
+                if (rawAnswers.containsKey(path)) {
+                    rawRequests.get(path).incrementAndGet();
+                    socket.end(Buffer.buffer(rawAnswers.get(path)));
+                } else {
+                    behave(socket, behaviourOf(path));
+                }
             }
         });
     }
 
-    private static Behaviour behaviourOf(String head) {
-        String path = head.substring(0, head.indexOf("\r\n")).split(" ")[1];
+    private static String pathOf(String head) {
+        return head.substring(0, head.indexOf("\r\n")).split(" ")[1];
+    }
+
+    private static Behaviour behaviourOf(String path) {
         for (Behaviour behaviour : Behaviour.values()) {
             if (behaviour.path().equals(path)) {
                 return behaviour;
