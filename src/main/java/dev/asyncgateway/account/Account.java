@@ -22,7 +22,7 @@ public class Account {
     @Column(name = "api_key_hash")
     public byte[] apiKeyHash;
 
-    /** Base64 of the HMAC key that signs this account's webhooks (shown to users as {@code whsec_...}). */
+    /** Base64 of the HMAC key that signs this account's webhooks (shown to users as {@code whsec_...}); stored sealed. */
     @Column(name = "webhook_secret", columnDefinition = "text")
     public String webhookSecret;
 
@@ -36,7 +36,7 @@ public class Account {
     @Column(name = "webhook_url", columnDefinition = "text")
     public String webhookUrl;
 
-    /** JSON array of {@code {"key","value"}} headers sent with every callback. */
+    /** JSON array of {@code {"key","value"}} headers sent with every callback; values stored sealed. */
     @Column(name = "webhook_headers", columnDefinition = "text")
     public String webhookHeaders;
 

@@ -1,6 +1,7 @@
 package dev.asyncgateway.account;
 
 import dev.asyncgateway.api.ClientError;
+import dev.asyncgateway.common.SecretsAtRest;
 import dev.asyncgateway.store.AccountRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -23,6 +24,9 @@ public class AccountService {
     @Inject
     AccountRepository accounts;
 
+    @Inject
+    SecretsAtRest secrets;
+
     private final Map<String, UUID> accountIdByKeyHash = new ConcurrentHashMap<>();
 
     /** A new account and its API key; the key is returned only here and stored only hashed. */
@@ -33,7 +37,7 @@ public class AccountService {
         account.id = UUID.randomUUID();
         account.name = name;
         account.apiKeyHash = ApiKeys.hash(apiKey);
-        account.webhookSecret = ApiKeys.newWebhookSecret();
+        account.webhookSecret = secrets.seal(ApiKeys.newWebhookSecret());
         account.webhookEncoding = "json";
         account.createdAt = OffsetDateTime.now();
         return accounts.persist(account).map(saved -> new CreatedAccount(saved.id, saved.name, apiKey));

@@ -1,5 +1,6 @@
 package dev.asyncgateway.account;
 
+import dev.asyncgateway.common.SecretsAtRest;
 import dev.asyncgateway.config.GatewayConfig;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.StartupEvent;
@@ -29,6 +30,9 @@ public class BootstrapAccount {
     @Inject
     AgroalDataSource dataSource;
 
+    @Inject
+    SecretsAtRest secrets;
+
     void onStart(@Observes StartupEvent event) throws SQLException {
         if (config.bootstrapApiKey().isEmpty()) {
             return;
@@ -40,7 +44,7 @@ public class BootstrapAccount {
                      on conflict (api_key_hash) do nothing""")) {
             insert.setObject(1, UUID.randomUUID());
             insert.setBytes(2, ApiKeys.hash(config.bootstrapApiKey().get()));
-            insert.setString(3, ApiKeys.newWebhookSecret());
+            insert.setString(3, secrets.seal(ApiKeys.newWebhookSecret()));
             if (insert.executeUpdate() == 1) {
                 LOG.info("created the bootstrap account");
             }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.asyncgateway.api.JobView;
+import dev.asyncgateway.common.SecretsAtRest;
 import dev.asyncgateway.job.CredentialMask;
 import dev.asyncgateway.store.ClaimedDelivery;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -37,6 +38,9 @@ public class DeliveryRequestBuilder {
     @Inject
     WebhookHeaderCodec headerCodec;
 
+    @Inject
+    SecretsAtRest secrets;
+
     @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev")
     String version;
 
@@ -58,7 +62,7 @@ public class DeliveryRequestBuilder {
         for (WebhookHeader header : headerCodec.read(delivery.headers())) {
             headers.put(header.key(), header.value());
         }
-        String url = delivery.url();
+        String url = secrets.openUrl(delivery.url());
         String userInfo = URI.create(url).getRawUserInfo();
         if (userInfo != null) {
             headers.put("Authorization", "Basic " + Base64.getEncoder().encodeToString(
@@ -73,7 +77,7 @@ public class DeliveryRequestBuilder {
         headers.put("User-Agent", "async-job-gateway/" + version + " (webhooks)");
         headers.put("webhook-id", webhookId);
         headers.put("webhook-timestamp", Long.toString(timestamp));
-        headers.put("webhook-signature", CallbackSigner.signature(webhookId, timestamp, body, delivery.secrets()));
+        headers.put("webhook-signature", CallbackSigner.signature(webhookId, timestamp, body, secrets.openAll(delivery.secrets())));
         return new DeliveryRequest(url, CredentialMask.url(delivery.url()), headers, body);
     }
 

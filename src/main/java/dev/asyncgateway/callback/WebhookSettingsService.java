@@ -3,6 +3,7 @@ package dev.asyncgateway.callback;
 import dev.asyncgateway.account.Account;
 import dev.asyncgateway.account.ApiKeys;
 import dev.asyncgateway.api.ClientError;
+import dev.asyncgateway.common.SecretsAtRest;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.store.AccountRepository;
 import dev.asyncgateway.store.ProjectWebhookRepository;
@@ -15,7 +16,11 @@ import jakarta.inject.Inject;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
-/** Reads and changes webhook settings: the account's (with its signing secret) and its projects'. */
+/**
+ * Reads and changes webhook settings: the account's (with its signing secret) and its projects'. Secrets are
+ * sealed here before they are stored and opened here when read (see {@link SecretsAtRest}); header values are
+ * sealed by {@link WebhookHeaderCodec}.
+ */
 @ApplicationScoped
 public class WebhookSettingsService {
 
@@ -31,6 +36,8 @@ public class WebhookSettingsService {
     @Inject
     GatewayConfig config;
 
+    @Inject
+    SecretsAtRest secrets;
 
     /** A project's settings, and whether this PUT created them. */
     public record ProjectSettings(WebhookSettings settings, boolean created) {
@@ -44,10 +51,10 @@ public class WebhookSettingsService {
     @WithTransaction
     public Uni<WebhookSettings> replaceAccount(UUID accountId, WebhookSettings settings) {
         return accounts.findById(accountId).map(account -> {
-            account.webhookUrl = settings.url();
+            account.webhookUrl = secrets.sealUrl(settings.url());
             account.webhookHeaders = headers.write(settings.headers());
             account.webhookEncoding = settings.encoding();
-            account.notificationUrl = settings.notificationUrl();
+            account.notificationUrl = secrets.sealUrl(settings.notificationUrl());
             return settings(account);
         });
     }
@@ -55,7 +62,7 @@ public class WebhookSettingsService {
     /** The current signing secret as receivers use it: {@code whsec_} + base64. */
     @WithSession
     public Uni<String> secret(UUID accountId) {
-        return accounts.findById(accountId).map(account -> CallbackSigner.SECRET_PREFIX + account.webhookSecret);
+        return accounts.findById(accountId).map(account -> CallbackSigner.SECRET_PREFIX + secrets.open(account.webhookSecret));
     }
 
     /** A new signing secret; the old one keeps signing alongside it for {@code gateway.callback.secret-rotation-overlap}. */
@@ -64,8 +71,9 @@ public class WebhookSettingsService {
         return accounts.findById(accountId).map(account -> {
             account.previousWebhookSecret = account.webhookSecret;
             account.previousSecretUntil = OffsetDateTime.now().plus(config.callback().secretRotationOverlap());
-            account.webhookSecret = ApiKeys.newWebhookSecret();
-            return CallbackSigner.SECRET_PREFIX + account.webhookSecret;
+            String secret = ApiKeys.newWebhookSecret();
+            account.webhookSecret = secrets.seal(secret);
+            return CallbackSigner.SECRET_PREFIX + secret;
         });
     }
 
@@ -73,7 +81,8 @@ public class WebhookSettingsService {
     public Uni<WebhookSettings> project(UUID accountId, String project) {
         return projects.findById(new ProjectWebhook.Key(accountId, project))
                 .onItem().ifNull().failWith(() -> ClientError.notFound("project '" + project + "' has no webhook"))
-                .map(webhook -> new WebhookSettings(webhook.url, headers.read(webhook.headers), webhook.encoding, null));
+                .map(webhook -> new WebhookSettings(secrets.openUrl(webhook.url), headers.read(webhook.headers), webhook.encoding,
+                        null));
     }
 
     @WithTransaction
@@ -82,7 +91,7 @@ public class WebhookSettingsService {
             ProjectWebhook webhook = existing != null ? existing : new ProjectWebhook();
             webhook.accountId = accountId;
             webhook.project = project;
-            webhook.url = settings.url();
+            webhook.url = secrets.sealUrl(settings.url());
             webhook.headers = headers.write(settings.headers());
             webhook.encoding = settings.encoding();
             webhook.updatedAt = OffsetDateTime.now();
@@ -101,7 +110,7 @@ public class WebhookSettingsService {
     }
 
     private WebhookSettings settings(Account account) {
-        return new WebhookSettings(account.webhookUrl, headers.read(account.webhookHeaders),
-                account.webhookEncoding, account.notificationUrl);
+        return new WebhookSettings(secrets.openUrl(account.webhookUrl), headers.read(account.webhookHeaders),
+                account.webhookEncoding, secrets.openUrl(account.notificationUrl));
     }
 }

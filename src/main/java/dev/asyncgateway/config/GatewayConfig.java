@@ -23,6 +23,17 @@ public interface GatewayConfig {
     /** Bearer token for {@code /admin/*}; when unset the admin endpoints answer 404. */
     Optional<String> adminToken();
 
+    /**
+     * Keys that encrypt the secrets the gateway stores (AES-256-GCM): account webhook signing secrets, custom
+     * webhook header values, and passwords in callback, webhook and notification URLs (only the password is
+     * encrypted, so a stored URL keeps its host). Each key is the base64 of 32 random bytes
+     * ({@code openssl rand -base64 32}); several, comma-separated, newest first: the first encrypts, any decrypts.
+     * To rotate, put a new key in front, restart, run {@code POST /admin/secrets/re-encrypt}, then drop the old key.
+     * A key that is not base64 of 32 bytes stops the start-up. When unset, secrets are stored in clear (the prod
+     * profile logs a warning); values stored in clear earlier stay readable once a key is set.
+     */
+    Optional<String> secretsKey();
+
     Jobs jobs();
 
     Runner runner();

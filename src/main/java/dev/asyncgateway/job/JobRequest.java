@@ -20,4 +20,9 @@ public record JobRequest(
         boolean expectUnsuccessReport,
         int timeoutSec,
         String meta) {
+
+    /** This request with another callback URL (the same URL with its password sealed, before it is stored). */
+    public JobRequest withCallbackUrl(String url) {
+        return new JobRequest(urls, method, headers, body, apiParams, url, project, expectUnsuccessReport, timeoutSec, meta);
+    }
 }

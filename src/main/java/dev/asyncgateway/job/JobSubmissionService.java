@@ -8,6 +8,7 @@ import com.fasterxml.uuid.impl.TimeBasedEpochRandomGenerator;
 import dev.asyncgateway.account.AccountService;
 import dev.asyncgateway.api.ClientError;
 import dev.asyncgateway.api.JobView;
+import dev.asyncgateway.common.SecretsAtRest;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.observability.GatewayMetrics;
 import dev.asyncgateway.runner.JobPoller;
@@ -75,6 +76,9 @@ public class JobSubmissionService {
     @Inject
     GatewayMetrics metrics;
 
+    @Inject
+    SecretsAtRest secrets;
+
     /**
      * Job and batch ids are UUIDv7 (RFC 9562): time-ordered, so new rows land at the right edge of the
      * primary key instead of on random pages (about a fifth faster inserts into a table of a million rows),
@@ -111,7 +115,8 @@ public class JobSubmissionService {
      * @param idempotencyKey  the {@code Idempotency-Key} header, or null
      */
     public Uni<List<JobView>> submit(JsonNode body, boolean batch, String statusUrlPrefix, String idempotencyKey) {
-        JobRequest request = parser.parse(body, batch);
+        JobRequest parsed = parser.parse(body, batch);
+        JobRequest request = parsed.withCallbackUrl(secrets.sealUrl(parsed.callbackUrl()));
         IdempotencyKey key = IdempotencyKey.of(idempotencyKey, body);
         String apiKey = body.hasNonNull("apiKey") && body.get("apiKey").isTextual() ? body.get("apiKey").asText() : null;
         return accounts.authenticate(apiKey)

@@ -9,12 +9,13 @@ import java.util.UUID;
  * signing secrets and, for a callback, the job as it is now.
  *
  * @param kind      {@code callback}, or the event type of an account notification ({@code callback-failed}, {@code batch-finished})
- * @param headers   JSON array of {@code {"key","value"}} custom headers, or null
+ * @param url       as stored: a password in it is sealed (opened where the request is built)
+ * @param headers   JSON array of {@code {"key","value"}} custom headers (values sealed), or null
  * @param payload   the {@code eventData} of a notification as JSON; null for a callback (rendered from the job)
  * @param attempt   the number of this attempt, counted by the claim itself
  * @param exhausted true when the claim found every attempt used (an earlier holder died mid-attempt): nothing is sent, the delivery fails
  * @param receiver  lower-case {@code host:port} of the URL, the unit of the per-receiver cap
- * @param secrets   base64 signing keys: the current one first, then the previous one during a rotation
+ * @param secrets   base64 signing keys as stored (sealed): the current one first, then the previous one during a rotation
  * @param job       the job of a callback, with this delivery as its callback state; null for notifications
  */
 public record ClaimedDelivery(
