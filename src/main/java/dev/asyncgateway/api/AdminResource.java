@@ -2,6 +2,7 @@ package dev.asyncgateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.asyncgateway.account.AccountService;
+import dev.asyncgateway.callback.SecretReEncryption;
 import dev.asyncgateway.runner.DrainReport;
 import dev.asyncgateway.runner.DueWorkDrain;
 import io.smallrye.mutiny.Uni;
@@ -47,6 +48,9 @@ public class AdminResource {
     @Inject
     DueWorkDrain dueWork;
 
+    @Inject
+    SecretReEncryption secretReEncryption;
+
     /** Creates an account; its API key is in this answer and nowhere else. */
     @Operation(summary = "Create an account",
             description = "Its API key is in this answer and nowhere else (stored only as a SHA-256 hash).")
@@ -91,5 +95,28 @@ public class AdminResource {
     public Uni<DrainReport> drain(@HeaderParam("Authorization") String authorization) {
         guard.check(authorization);
         return dueWork.drain();
+    }
+
+    /** Re-encrypts stored secrets under the newest key of GATEWAY_SECRETS_KEY (after adding a key, before dropping one). */
+    @Operation(summary = "Re-encrypt stored secrets under the newest key",
+            description = "Webhook signing secrets, custom webhook header values and passwords in callback URLs that "
+                    + "are stored in clear or under an older key of GATEWAY_SECRETS_KEY are encrypted again under its "
+                    + "first key. Once a run reports changedMeanwhile 0 and unreadable 0, the older keys can be dropped. "
+                    + "Safe to run again.")
+    @SecurityRequirement(name = ApiExamples.ADMIN_TOKEN)
+    @APIResponse(responseCode = "200", description = "What was re-encrypted, in rows",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SecretReEncryption.Report.class),
+                    examples = @ExampleObject(name = "example", value = ApiExamples.RE_ENCRYPTED)))
+    @APIResponse(responseCode = "401", description = "Missing or wrong admin token",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class),
+                    examples = @ExampleObject(name = "error", value = ApiExamples.UNAUTHORIZED)))
+    @APIResponse(responseCode = "409", description = "GATEWAY_SECRETS_KEY is not set",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @POST
+    @Path("secrets/re-encrypt")
+    @Consumes(MediaType.WILDCARD)
+    public Uni<SecretReEncryption.Report> reEncryptSecrets(@HeaderParam("Authorization") String authorization) {
+        guard.check(authorization);
+        return secretReEncryption.reEncryptAll();
     }
 }

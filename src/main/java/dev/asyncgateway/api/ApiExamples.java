@@ -65,6 +65,8 @@ final class ApiExamples {
             {"id": "3f2b8c1d-9e4a-4d6b-b7c0-1a2e3f4d5c6b", "name": "Acme", "apiKey": "gk_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0"}""";
     static final String DRAINED = """
             {"drained": true, "jobsDue": 0, "jobsQueued": 3, "deliveriesDue": 0, "deliveriesQueued": 0, "durationMs": 1840}""";
+    static final String RE_ENCRYPTED = """
+            {"keyId": "Xq3v9JcA", "checked": 1250, "reEncrypted": 1248, "changedMeanwhile": 0, "unreadable": 0}""";
     static final String ACCOUNT_WEBHOOK = """
             {"url": "https://example.com/hooks/all", "headers": [{"key": "Authorization", "value": "Bearer s3cret"}],
              "encoding": "json", "notificationUrl": "https://example.com/hooks/alerts"}""";
