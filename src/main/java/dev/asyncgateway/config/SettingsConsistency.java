@@ -26,7 +26,7 @@ public class SettingsConsistency {
 
     /**
      * Before every other start-up observer, Quarkus' own included (the scheduler starts at PLATFORM_BEFORE):
-     * nothing is claimed, purged or served under settings that contradict each other.
+     * nothing is claimed or purged under settings that contradict each other, and the start fails before it ends.
      */
     void refuseContradictions(@Observes @Priority(Integer.MIN_VALUE) StartupEvent event) {
         requireConsistent(ConfigProvider.getConfig().unwrap(SmallRyeConfig.class));
