@@ -43,6 +43,10 @@ public class DeliveryPoller extends ClaimLoop<ClaimedDelivery> {
     @Inject
     Vertx vertx;
 
+    /**
+     * Keyed by the receiver the database computes for each delivery ({@code url_receiver}: host and port, default port
+     * written out), the same key the claim statement compares, so every spelling of one receiver shares one count.
+     */
     private final Map<String, Integer> inFlightByReceiver = new ConcurrentHashMap<>();
 
     void start(@Observes StartupEvent event) {

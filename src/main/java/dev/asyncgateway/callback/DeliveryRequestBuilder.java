@@ -14,7 +14,6 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -63,10 +62,12 @@ public class DeliveryRequestBuilder {
             headers.put(header.key(), header.value());
         }
         String url = secrets.openUrl(delivery.url());
-        String userInfo = URI.create(url).getRawUserInfo();
+        URI uri = URI.create(url);
+        String userInfo = uri.getRawUserInfo();
         if (userInfo != null) {
+            // URI decodes percent-escapes as RFC 3986 does; URLDecoder is form decoding and would turn '+' into a space.
             headers.put("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                    URLDecoder.decode(userInfo, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8)));
+                    uri.getUserInfo().getBytes(StandardCharsets.UTF_8)));
             // The user info directly follows the scheme, so its first occurrence is the one to drop.
             int at = url.indexOf(userInfo + "@");
             url = url.substring(0, at) + url.substring(at + userInfo.length() + 1);

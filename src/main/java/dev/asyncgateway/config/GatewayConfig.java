@@ -10,11 +10,16 @@ import java.util.Optional;
 /**
  * Every setting of the gateway. Each key is also an environment variable in upper case with
  * underscores, e.g. {@code gateway.callback.max-attempts} is {@code GATEWAY_CALLBACK_MAX_ATTEMPTS}.
+ * Settings that contradict each other stop the start-up with a message naming both ({@link SettingsConsistency}).
  */
 @ConfigMapping(prefix = "gateway")
 public interface GatewayConfig {
 
-    /** Base URL used to build absolute {@code statusUrl}s; when unset it is taken from the request (X-Forwarded-* honoured). */
+    /**
+     * Base URL used to build absolute {@code statusUrl}s, e.g. {@code https://jobs.example.com}. When unset it is
+     * taken from the request's scheme, Host and path; X-Forwarded-Proto/Host/Prefix count only from the proxies
+     * named in {@code quarkus.http.proxy.trusted-proxies} (none by default). Set it in production.
+     */
     Optional<String> publicBaseUrl();
 
     /** When set, an account with this API key is ensured at start-up (local use and tests). */
@@ -55,7 +60,8 @@ public interface GatewayConfig {
 
         /**
          * Largest request body the API accepts, in bytes; larger ones get a 413 in the API's error shape.
-         * {@code quarkus.http.limits.max-body-size} (20M) stays above it as the server's hard stop.
+         * {@code quarkus.http.limits.max-body-size} (20M) stays above it as the server's hard stop (the gateway refuses
+         * to start otherwise).
          */
         @WithDefault("16777216")
         long requestMaxBytes();
@@ -157,7 +163,7 @@ public interface GatewayConfig {
         @WithDefault("4m")
         Duration drainMaxDuration();
 
-        /** While {@code POST /admin/drain} runs, how often it checks whether due work is left. */
+        /** While {@code POST /admin/drain} runs, how often it checks whether due work is left; shorter than {@link #drainMaxDuration()}. */
         @WithDefault("500ms")
         Duration drainCheckInterval();
     }
@@ -187,7 +193,7 @@ public interface GatewayConfig {
         @WithDefault("1s")
         Duration retryInitialDelay();
 
-        /** Longest delay between two attempts, also the cap for a target's Retry-After. */
+        /** Longest delay between two attempts, also the cap for a target's Retry-After; at least {@link #retryInitialDelay()}. */
         @WithDefault("5m")
         Duration retryMaxDelay();
     }
@@ -217,7 +223,10 @@ public interface GatewayConfig {
         @WithDefault("128")
         int concurrencyPerHost();
 
-        /** How long a claimed delivery is reserved for this instance; keep it longer than {@link #timeout()}. */
+        /**
+         * How long a claimed delivery is reserved for this instance. It is not renewed, so it must be longer than
+         * {@link #timeout()} (the gateway refuses to start otherwise): a delivery still being sent is never claimed again.
+         */
         @WithDefault("60s")
         Duration lease();
 

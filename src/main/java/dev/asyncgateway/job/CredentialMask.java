@@ -3,7 +3,7 @@ package dev.asyncgateway.job;
 import java.net.URI;
 import java.net.URISyntaxException;
 
-/** Hides secrets that users put in URLs (Basic-auth passwords) before a URL is shown or logged. */
+/** Hides secrets that users put in URLs (Basic-auth passwords, tokens) before a URL is shown or logged. */
 public final class CredentialMask {
 
     private static final String MASK = "****";
@@ -21,8 +21,10 @@ public final class CredentialMask {
             if (userInfo == null) {
                 return url;
             }
+            // user:password keeps the user name to recognise it by; a user info without a colon is a token
+            // (https://TOKEN@host, as GitHub and others issue them), the secret as a whole.
             int colon = userInfo.indexOf(':');
-            String masked = colon < 0 ? userInfo : userInfo.substring(0, colon + 1) + MASK;
+            String masked = colon < 0 ? MASK : userInfo.substring(0, colon + 1) + MASK;
             return url.replaceFirst(java.util.regex.Pattern.quote(userInfo + "@"),
                     java.util.regex.Matcher.quoteReplacement(masked + "@"));
         } catch (URISyntaxException e) {

@@ -209,22 +209,33 @@ class CallbackDeliveryTest {
     }
 
     @Test
-    void customHeadersAndUrlCredentialsAreSentAndTheUrlIsShownMasked() {
+    void customHeadersAreSentToTheWebhookTheyWereSetFor() {
         TestAccount account = Webhooks.newAccount();
         String path = WebhookReceiver.newPath();
-        Webhooks.putAccountWebhook(account.apiKey(), Map.of("headers",
+        Webhooks.putAccountWebhook(account.apiKey(), Map.of("url", receiver.url(path), "headers",
                 List.of(Map.of("key", "X-Token", "value", "t0ken"), Map.of("key", "X-Tenant", "value", "acme"))));
-        String id = Webhooks.submitJob(account.apiKey(), Map.of("callback",
-                Webhooks.callback(receiver.urlWithCredentials("hook%40user:p%40ss", path + "?source=gw"))));
+        Webhooks.submitJob(account.apiKey(), Map.of());
 
         Received request = receiver.awaitRequests(path, 1).get(0);
 
         assertEquals("t0ken", request.header("x-token"));
         assertEquals("acme", request.header("x-tenant"));
-        assertEquals("Basic " + Base64.getEncoder().encodeToString("hook@user:p@ss".getBytes(StandardCharsets.UTF_8)),
+    }
+
+    /** User info is percent-decoded as a URL's is (RFC 3986), not as a form: a '+' stays a '+'. */
+    @Test
+    void urlCredentialsAreSentAsBasicAuthAndTheUrlIsShownMasked() {
+        TestAccount account = Webhooks.newAccount();
+        String path = WebhookReceiver.newPath();
+        String id = Webhooks.submitJob(account.apiKey(), Map.of("callback",
+                Webhooks.callback(receiver.urlWithCredentials("hook%40user+1:p%40ss+w%2Bord%20x", path + "?source=gw"))));
+
+        Received request = receiver.awaitRequests(path, 1).get(0);
+
+        assertEquals("Basic " + Base64.getEncoder().encodeToString("hook@user+1:p@ss+w+ord x".getBytes(StandardCharsets.UTF_8)),
                 request.header("authorization"));
         assertEquals("source=gw", request.query());
-        Api.job(id).body("callback.url", equalTo(receiver.urlWithCredentials("hook%40user:****", path + "?source=gw")));
+        Api.job(id).body("callback.url", equalTo(receiver.urlWithCredentials("hook%40user+1:****", path + "?source=gw")));
     }
 
     @Test

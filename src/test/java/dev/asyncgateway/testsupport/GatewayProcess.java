@@ -63,7 +63,7 @@ public final class GatewayProcess implements AutoCloseable {
         env.put("GATEWAY_FETCH_ATTEMPT_TIMEOUT", "5s");
         env.put("GATEWAY_FETCH_RETRY_INITIAL_DELAY", "50ms");
         env.put("GATEWAY_FETCH_RETRY_MAX_DELAY", "500ms");
-        env.put("GATEWAY_CALLBACK_LEASE", "2s");
+        env.put("GATEWAY_CALLBACK_LEASE", "4s");
         env.put("GATEWAY_CALLBACK_TIMEOUT", "3s");
         env.put("GATEWAY_CALLBACK_RETRY_DELAYS", "200ms,400ms");
         env.putAll(overrides);
