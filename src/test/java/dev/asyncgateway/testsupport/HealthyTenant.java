@@ -67,7 +67,7 @@ public final class HealthyTenant implements AutoCloseable {
         this.submissions = IntStream.range(0, jobs).mapToObj(i -> new CompletableFuture<String>()).toList();
     }
 
-    /** Starts submitting {@code jobs} jobs at once, in waves evenly spread over {@code spread}. */
+    /** Starts submitting {@code jobs} jobs now, in waves evenly spread over {@code spread}. */
     public static HealthyTenant start(int jobs, Duration spread) {
         HealthyTenant tenant = new HealthyTenant(jobs);
         int waveCount = (int) Math.max(1, spread.toMillis() / WAVE_INTERVAL.toMillis());

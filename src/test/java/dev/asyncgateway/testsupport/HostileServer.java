@@ -249,12 +249,12 @@ public final class HostileServer implements AutoCloseable {
     }
 
     /**
-     * A gzip member of 2 GiB of zeros, built from one deflate segment repeated: each segment
-     * is 1 MiB of zeros compressed from a fresh state and ended by a full flush, so it refers to nothing before it
-     * and any number of copies in a row is a valid deflate stream. Sent as HTTP chunks of {@value #SEGMENTS_PER_CHUNK}
-     * segments; only the chunk is held in memory.
+     * A gzip member of 2 GiB of zeros, built from one deflate segment repeated: each segment is 1 MiB of zeros
+     * compressed from a fresh state and ended by a full flush, so it refers to nothing before it and any number of
+     * copies in a row is a valid deflate stream. Sent as HTTP chunks of {@value #SEGMENTS_PER_CHUNK} segments (about
+     * 64 kB each); nothing larger is ever held in memory.
      */
-    static final class GzipBomb {
+    private static final class GzipBomb {
         private static final int MIB = 1 << 20;
         private static final int SEGMENTS = 2048;
         private static final int SEGMENTS_PER_CHUNK = 64;
