@@ -8,22 +8,32 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.PfxOptions;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.Deflater;
 
 /**
  * A peer that misbehaves on purpose, written at the TCP level so it can break HTTP in ways a proper
  * server never would. The path of the request picks the misbehaviour (see {@link Behaviour}); the
  * server counts open connections per behaviour, so a test can show the gateway let go of each one.
  * A second port speaks TLS with a self-signed certificate (made with the JDK's keytool), which no
- * client should trust.
+ * client should trust. A request is answered once it has fully arrived (head and declared body), so a
+ * callback's body never lingers unread when the answer closes the connection (that would turn the close
+ * into a reset that can destroy the answer).
  */
 public final class HostileServer implements AutoCloseable {
 
@@ -41,6 +51,13 @@ public final class HostileServer implements AutoCloseable {
         RESET,
         /** Answers with a 64 kB header. */
         HUGE_HEADERS,
+        /**
+         * Answers 200 with {@code Content-Encoding: gzip} whose body inflates to 2 GiB of zeros, about 2 MB on
+         * the wire, streamed as the client reads (well-formed to its last byte).
+         */
+        GZIP_BOMB,
+        /** Answers 302 with a {@code Location} back to itself. */
+        REDIRECT_LOOP,
         /** Answers 200 properly (used behind the untrusted certificate). */
         OK;
 
@@ -50,31 +67,32 @@ public final class HostileServer implements AutoCloseable {
     }
 
     private static final byte[] CHUNK = ("4000\r\n" + "x".repeat(0x4000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    private static final Pattern CONTENT_LENGTH = Pattern.compile("(?im)^content-length:[ \t]*(\\d+)");
 
     private final Vertx vertx = Vertx.vertx();
     private final Map<Behaviour, AtomicInteger> open = new ConcurrentHashMap<>();
     private final Map<Behaviour, AtomicInteger> seen = new ConcurrentHashMap<>();
     private final Map<String, byte[]> rawAnswers = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> rawRequests = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> requestsByTarget = new ConcurrentHashMap<>();
     private final AtomicInteger rawPaths = new AtomicInteger();
-    private final int port;
+    private final int resettingPort;
     private final int tlsPort;
-    private final int rawPort;
+    private final int port;
 
     public HostileServer() {
         try {
-            // SO_LINGER 0 turns every close into a TCP reset, which is what RESET needs and harms no other behaviour.
-            port = listen(new NetServerOptions().setSoLinger(0));
+            // SO_LINGER 0 turns every close into a TCP reset, which is what RESET needs.
+            resettingPort = listen(new NetServerOptions().setSoLinger(0));
             tlsPort = listen(new NetServerOptions().setSsl(true).setKeyCertOptions(selfSignedKeyStore()));
-            // Raw answers close gracefully: a reset could discard the answer before the client has read it.
-            rawPort = listen(new NetServerOptions());
+            // Every other answer closes gracefully: a reset could discard the answer before the client has read it.
+            port = listen(new NetServerOptions());
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the hostile server", e);
         }
     }
 
     public String url(Behaviour behaviour) {
-        return "http://127.0.0.1:" + port + behaviour.path();
+        return "http://127.0.0.1:" + (behaviour == Behaviour.RESET ? resettingPort : port) + behaviour.path();
     }
 
     /** An HTTPS URL whose server presents a self-signed certificate. */
@@ -89,8 +107,7 @@ public final class HostileServer implements AutoCloseable {
     public String rawAnswerUrl(byte[] answer) {
         String path = "/raw/" + rawPaths.incrementAndGet();
         rawAnswers.put(path, answer);
-        rawRequests.put(path, new AtomicInteger());
-        return "http://127.0.0.1:" + rawPort + path;
+        return "http://127.0.0.1:" + port + path;
     }
 
     public String rawAnswerUrl(String answer) {
@@ -99,7 +116,17 @@ public final class HostileServer implements AutoCloseable {
 
     /** Requests received so far at a URL made by {@link #rawAnswerUrl}. */
     public int rawRequests(String url) {
-        return rawRequests.get(url.substring(url.indexOf("/raw/"))).get();
+        return requests(url);
+    }
+
+    /**
+     * Requests received so far for exactly this URL, query included: a test that adds a query of its own to a
+     * URL of this server (the server ignores it) counts its requests apart from other tests' requests.
+     */
+    public int requests(String url) {
+        String target = url.substring(url.indexOf('/', url.indexOf("//") + 2));
+        AtomicInteger count = requestsByTarget.get(target);
+        return count == null ? 0 : count.get();
     }
 
     /** Connections of this behaviour the peer on the other side has not closed yet. */
@@ -126,10 +153,11 @@ public final class HostileServer implements AutoCloseable {
             }
             head.appendBuffer(data);
             String text = head.toString(StandardCharsets.ISO_8859_1);
-            if (text.contains("\r\n\r\n") && answered.compareAndSet(false, true)) {
-                String path = pathOf(text);
+            if (isComplete(text) && answered.compareAndSet(false, true)) {
+                String target = requestTargetOf(text);
+                requestsByTarget.computeIfAbsent(target, t -> new AtomicInteger()).incrementAndGet();
+                String path = target.split("\\?", 2)[0];
                 if (rawAnswers.containsKey(path)) {
-                    rawRequests.get(path).incrementAndGet();
                     socket.end(Buffer.buffer(rawAnswers.get(path)));
                 } else {
                     behave(socket, behaviourOf(path));
@@ -138,7 +166,17 @@ public final class HostileServer implements AutoCloseable {
         });
     }
 
-    private static String pathOf(String head) {
+    /** Whether the head and the body its Content-Length declares have arrived. */
+    private static boolean isComplete(String request) {
+        int headEnd = request.indexOf("\r\n\r\n");
+        if (headEnd < 0) {
+            return false;
+        }
+        Matcher length = CONTENT_LENGTH.matcher(request.substring(0, headEnd));
+        return !length.find() || request.length() >= headEnd + 4 + Long.parseLong(length.group(1));
+    }
+
+    private static String requestTargetOf(String head) {
         return head.substring(0, head.indexOf("\r\n")).split(" ")[1];
     }
 
@@ -174,8 +212,15 @@ public final class HostileServer implements AutoCloseable {
             }
             case ENDLESS -> {
                 socket.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n");
-                pour(socket, closed);
+                pour(socket, closed, Stream.generate(() -> Buffer.buffer(CHUNK)).iterator());
             }
+            case GZIP_BOMB -> {
+                socket.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Encoding: gzip\r\n"
+                        + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+                pour(socket, closed, GzipBomb.chunks());
+            }
+            case REDIRECT_LOOP -> socket.end(Buffer.buffer("HTTP/1.1 302 Found\r\nLocation: " + behaviour.path()
+                    + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
             case RESET -> socket.close();
             case HUGE_HEADERS -> socket.write("HTTP/1.1 200 OK\r\nX-Huge: " + "h".repeat(65536)
                     + "\r\nContent-Length: 2\r\n\r\nok");
@@ -183,18 +228,85 @@ public final class HostileServer implements AutoCloseable {
         }
     }
 
-    /** Writes chunks while the client keeps reading, so the body is endless but memory stays flat. */
-    private void pour(NetSocket socket, AtomicBoolean closed) {
-        for (int i = 0; i < 64 && !closed.get() && !socket.writeQueueFull(); i++) {
-            socket.write(Buffer.buffer(CHUNK));
+    /**
+     * Writes the chunks while the client keeps reading, so a body may be endless (or inflate to gigabytes) while
+     * memory stays flat; closes the connection after the last one.
+     */
+    private void pour(NetSocket socket, AtomicBoolean closed, Iterator<Buffer> chunks) {
+        for (int i = 0; i < 64 && !closed.get() && !socket.writeQueueFull() && chunks.hasNext(); i++) {
+            socket.write(chunks.next());
         }
         if (closed.get()) {
             return;
         }
-        if (socket.writeQueueFull()) {
-            socket.drainHandler(ignored -> pour(socket, closed));
+        if (!chunks.hasNext()) {
+            socket.end();
+        } else if (socket.writeQueueFull()) {
+            socket.drainHandler(ignored -> pour(socket, closed, chunks));
         } else {
-            vertx.setTimer(10, id -> pour(socket, closed));
+            vertx.setTimer(10, id -> pour(socket, closed, chunks));
+        }
+    }
+
+    /**
+     * A gzip member of 2 GiB of zeros, built from one deflate segment repeated: each segment is 1 MiB of zeros
+     * compressed from a fresh state and ended by a full flush, so it refers to nothing before it and any number of
+     * copies in a row is a valid deflate stream. Sent as HTTP chunks of {@value #SEGMENTS_PER_CHUNK} segments (about
+     * 64 kB each); nothing larger is ever held in memory.
+     */
+    private static final class GzipBomb {
+        private static final int MIB = 1 << 20;
+        private static final int SEGMENTS = 2048;
+        private static final int SEGMENTS_PER_CHUNK = 64;
+        private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
+        /** {@code java.util.zip.CRC32} over 2 GiB of zeros, computed once: a second of CPU the server need not spend. */
+        private static final int CRC32_OF_ALL_ZEROS = 0x4dbdf21c;
+        private static final byte[] SEGMENT = deflate(new byte[MIB], false);
+        private static final Buffer SEGMENT_CHUNK = httpChunk(SEGMENT, SEGMENTS_PER_CHUNK);
+        private static final Buffer ENDING_CHUNK = httpChunk(ending(), 1);
+
+        private GzipBomb() {
+        }
+
+        static Iterator<Buffer> chunks() {
+            return Stream.of(Stream.of(httpChunk(HEADER, 1)),
+                    // A copy per write: a written buffer is the socket's to release.
+                    Stream.generate(SEGMENT_CHUNK::copy).limit(SEGMENTS / SEGMENTS_PER_CHUNK),
+                    Stream.of(ENDING_CHUNK.copy(), Buffer.buffer("0\r\n\r\n"))).flatMap(chunk -> chunk).iterator();
+        }
+
+        /** The last (empty) deflate block, then the CRC-32 and the length (mod 2^32) of what it all inflates to. */
+        private static byte[] ending() {
+            byte[] lastBlock = deflate(new byte[0], true);
+            return ByteBuffer.allocate(lastBlock.length + 8).order(ByteOrder.LITTLE_ENDIAN).put(lastBlock)
+                    .putInt(CRC32_OF_ALL_ZEROS).putInt((int) ((long) SEGMENTS * MIB)).array();
+        }
+
+        /** Raw deflate from a fresh state: ended by a full flush, or the final block when {@code last}. */
+        private static byte[] deflate(byte[] input, boolean last) {
+            Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
+            try {
+                deflater.setInput(input);
+                if (last) {
+                    deflater.finish();
+                }
+                byte[] out = new byte[64 * 1024];
+                int length = deflater.deflate(out, 0, out.length, last ? Deflater.NO_FLUSH : Deflater.FULL_FLUSH);
+                if (length == out.length || (last ? !deflater.finished() : !deflater.needsInput())) {
+                    throw new IllegalStateException("a deflated segment should fit in " + out.length + " bytes");
+                }
+                return Arrays.copyOf(out, length);
+            } finally {
+                deflater.end();
+            }
+        }
+
+        private static Buffer httpChunk(byte[] data, int copies) {
+            Buffer chunk = Buffer.buffer(Integer.toHexString(data.length * copies) + "\r\n");
+            for (int i = 0; i < copies; i++) {
+                chunk.appendBytes(data);
+            }
+            return chunk.appendString("\r\n");
         }
     }
 
