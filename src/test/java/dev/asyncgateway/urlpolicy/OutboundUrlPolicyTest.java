@@ -6,6 +6,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -199,8 +200,13 @@ class OutboundUrlPolicyTest {
             }
 
             @Override
-            public int resolverThreads() {
-                return 1;
+            public Duration dnsTimeout() {
+                return Duration.ofSeconds(1);
+            }
+
+            @Override
+            public Optional<List<String>> dnsServers() {
+                return Optional.empty();
             }
         };
     }
