@@ -24,7 +24,7 @@ public class FakeNameServer implements QuarkusTestResourceLifecycleManager {
 
     /** Names under this domain resolve to 127.0.0.1. */
     public static final String RESOLVABLE = ".resolvable.test";
-    public static final String LOOKUP_TIMEOUT = "6s";
+    public static final String LOOKUP_TIMEOUT = "8s";
 
     private static final int TYPE_A = 1;
     private static final Set<String> UNANSWERED = ConcurrentHashMap.newKeySet();
@@ -44,7 +44,7 @@ public class FakeNameServer implements QuarkusTestResourceLifecycleManager {
         return Map.of("gateway.url-policy.dns-servers", "127.0.0.1:" + socket.getLocalPort(),
                 "gateway.url-policy.dns-timeout", LOOKUP_TIMEOUT,
                 // Longer than the lookup timeout, so a stalled lookup ends as a DNS failure, not an attempt timeout.
-                "gateway.fetch.attempt-timeout", "10s");
+                "gateway.fetch.attempt-timeout", "12s");
     }
 
     @Override

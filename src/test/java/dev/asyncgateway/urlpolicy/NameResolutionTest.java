@@ -29,8 +29,8 @@ class NameResolutionTest {
 
     /** More than the 16 threads that resolving used to block, one per lookup. */
     private static final int STALLED = 40;
-    /** Well below the lookup timeout (6 s), so nothing waited for a stalled lookup to give up. */
-    private static final Duration PROMPTLY = Duration.ofSeconds(3);
+    /** Well below the lookup timeout (8 s), so nothing waited for a stalled lookup to give up. */
+    private static final Duration PROMPTLY = Duration.ofSeconds(5);
 
     private final TargetServer target = TargetServer.get();
 
@@ -39,7 +39,7 @@ class NameResolutionTest {
         double dnsFailuresBefore = Metrics.value("gateway_fetch_attempts_seconds_count{outcome=\"dns\"}");
         String stalledAccount = Api.newAccount();
         List<String> stalled = IntStream.range(0, STALLED)
-                .mapToObj(i -> submit(stalledAccount, target.url("/ok").replace("127.0.0.1", "stalled-" + i + ".unanswered.test"), 8))
+                .mapToObj(i -> submit(stalledAccount, target.url("/ok").replace("127.0.0.1", "stalled-" + i + ".unanswered.test"), 10))
                 .toList();
         await("every stalled lookup to reach the name server").atMost(Duration.ofSeconds(10))
                 .until(() -> FakeNameServer.unansweredNames() >= STALLED);
