@@ -276,9 +276,22 @@ public interface GatewayConfig {
         /** Comma-separated ports outbound URLs may use; unset means any. */
         Optional<List<Integer>> allowedPorts();
 
-        /** Threads resolving host names (the system resolver blocks); bounds how many lookups run at once. */
-        @WithDefault("16")
-        int resolverThreads();
+        /**
+         * Longest time one host-name lookup may take, all its queries together (A and AAAA, each name server,
+         * each search domain). Lookups never hold a thread while they wait, so a name server that never answers
+         * delays only the requests for its names; when the time runs out the attempt fails with error kind
+         * {@code dns} and is retried like other network failures. Keep it below {@code gateway.fetch.attempt-timeout}
+         * and {@code gateway.callback.timeout}, or those cut it short.
+         */
+        @WithDefault("5s")
+        Duration dnsTimeout();
+
+        /**
+         * Name servers to ask, comma-separated IP addresses with an optional port ({@code 10.0.0.2:53},
+         * {@code [fd00::53]:5353}), tried in order. Unset means the name servers and search domains of
+         * {@code /etc/resolv.conf}. The hosts file ({@code /etc/hosts}) is read first either way.
+         */
+        Optional<List<String>> dnsServers();
     }
 
     interface Database {

@@ -34,7 +34,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Fetches a job's target over non-blocking HTTP: connect and attempt timeouts always set, the body
- * capped, redirects followed by hand (bounded, and each hop checked by the URL policy at connect time).
+ * capped, redirects followed by hand (bounded, each hop checked by the URL policy at connect time, and
+ * credentials sent only within the origin they were given for, see {@link RedirectCredentials}).
  */
 @Startup // the client must be created outside any request: one made on an HTTP verticle's context closes with it on shutdown
 @ApplicationScoped
@@ -96,10 +97,12 @@ public class TargetFetcher {
                 return Uni.createFrom().item((FetchResult) new FetchResult.Failure("too_many_redirects",
                         "more than " + config.fetch().maxRedirects() + " redirects", false));
             }
-            String next = URI.create(url).resolve(location).toString();
+            URI current = URI.create(url);
+            URI next = current.resolve(location);
+            Map<String, String> nextHeaders = RedirectCredentials.forHop(current, next, headers);
             // 303, and 301/302 after a non-GET, turn into a GET without body, as browsers do.
             boolean keepMethod = status == 307 || status == 308 || method.equals("GET") || method.equals("HEAD");
-            return follow(keepMethod ? method : "GET", next, headers, keepMethod ? body : null, params, hops + 1);
+            return follow(keepMethod ? method : "GET", next.toString(), nextHeaders, keepMethod ? body : null, params, hops + 1);
         });
     }
 

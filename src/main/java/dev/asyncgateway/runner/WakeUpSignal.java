@@ -1,5 +1,6 @@
 package dev.asyncgateway.runner;
 
+import dev.asyncgateway.store.DatabasePool;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.core.Vertx;
@@ -9,13 +10,11 @@ import io.vertx.pgclient.PgConnectOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -43,14 +42,8 @@ public class WakeUpSignal {
     @Inject
     Pool pool;
 
-    @ConfigProperty(name = "quarkus.datasource.reactive.url")
-    String databaseUrl;
-
-    @ConfigProperty(name = "quarkus.datasource.username")
-    Optional<String> username;
-
-    @ConfigProperty(name = "quarkus.datasource.password")
-    Optional<String> password;
+    @Inject
+    DatabasePool database;
 
     private final String instanceId = UUID.randomUUID().toString();
     private final Map<String, List<Runnable>> listeners = new ConcurrentHashMap<>();
@@ -97,11 +90,17 @@ public class WakeUpSignal {
         }
     }
 
+    /**
+     * The LISTEN connection is made exactly like the pool's (TLS mode and certificates, credentials, connect
+     * timeout): a connection of its own must not be the one that skips the datasource's TLS settings.
+     */
+    PgConnectOptions listenOptions() {
+        pool.getDelegate(); // creates the pool if nothing has yet; its creator records the options (see DatabasePool)
+        return database.connectOptions();
+    }
+
     void listen(@Observes StartupEvent event) {
-        PgConnectOptions options = PgConnectOptions.fromUri(databaseUrl.replaceFirst("^vertx-reactive:", ""));
-        username.ifPresent(options::setUser);
-        password.ifPresent(options::setPassword);
-        subscriber = PgSubscriber.subscriber(vertx, options);
+        subscriber = PgSubscriber.subscriber(vertx, listenOptions());
         subscriber.reconnectPolicy(retries -> RECONNECT_DELAY_MS);
         for (String channel : List.of(JOBS, DELIVERIES)) {
             subscriber.channel(channel).handler(sender -> received(channel, sender));

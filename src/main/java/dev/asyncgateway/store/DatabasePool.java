@@ -28,6 +28,8 @@ public class DatabasePool implements PgPoolCreator {
     @Inject
     GatewayConfig config;
 
+    private volatile PgConnectOptions connectOptions;
+
     @Override
     @SuppressWarnings("deprecation") // Quarkus requires a PgPool here; PgPool.pool is the factory that returns one
     public Pool create(Input input) {
@@ -36,9 +38,22 @@ public class DatabasePool implements PgPoolCreator {
             options.setConnectTimeout((int) database.connectTimeout().toMillis())
                     .setPreparedStatementCacheSqlLimit(CACHED_SQL_MAX_LENGTH);
         }
+        connectOptions = new PgConnectOptions(input.pgConnectOptionsList().get(0));
         PoolOptions poolOptions = input.poolOptions()
                 .setConnectionTimeout((int) database.acquireTimeout().toMillis())
                 .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
         return PgPool.pool(input.vertx(), input.pgConnectOptionsList(), poolOptions);
+    }
+
+    /**
+     * How the pool's connections are made (address, credentials, TLS, timeouts, as configured for the
+     * datasource and completed here), for a connection of its own beside the pool, such as the one that
+     * LISTENs for wake-ups. Known once the pool exists.
+     */
+    public PgConnectOptions connectOptions() {
+        if (connectOptions == null) {
+            throw new IllegalStateException("the database pool is not created yet");
+        }
+        return new PgConnectOptions(connectOptions);
     }
 }

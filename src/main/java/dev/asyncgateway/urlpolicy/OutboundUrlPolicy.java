@@ -167,9 +167,15 @@ public class OutboundUrlPolicy {
                 : refusal(embedded).map(reason -> "which embeds " + embedded + ", " + reason);
     }
 
-    /** The IPv4 address inside an IPv4-mapped, IPv4-compatible, NAT64 (64:ff9b::/96) or 6to4 IPv6 address. */
+    /**
+     * The IPv4 address inside an IPv6 address whose traffic a stack or translator may hand to that IPv4
+     * address: IPv4-mapped ({@code ::ffff:a.b.c.d}), IPv4-translated (SIIT, RFC 2765/6145,
+     * {@code ::ffff:0:a.b.c.d}), IPv4-compatible ({@code ::a.b.c.d}), NAT64 ({@code 64:ff9b::/96}, RFC 6052)
+     * or 6to4 ({@code 2002::/16}).
+     */
     private static IPv4Address embeddedIPv4(IPv6Address address) {
-        if (address.isIPv4Mapped() || address.isIPv4Compatible() || address.isWellKnownIPv4Translatable()) {
+        if (address.isIPv4Mapped() || address.isIPv4Translatable() || address.isIPv4Compatible()
+                || address.isWellKnownIPv4Translatable()) {
             return address.getEmbeddedIPv4Address();
         }
         return address.is6To4() ? address.get6To4IPv4Address() : null;

@@ -6,6 +6,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -65,6 +66,17 @@ class OutboundUrlPolicyTest {
             http://[64:ff9b::a9fe:a9fe]/          | which embeds 169.254.169.254, a link-local address
             http://[2002:7f00:1::]/               | which embeds 127.0.0.1, a loopback address
             http://[2002:c0a8:101::1]/            | which embeds 192.168.1.1, a private (RFC 1918) address
+            http://[::ffff:0:127.0.0.1]/          | which embeds 127.0.0.1, a loopback address
+            http://[::ffff:0:7f00:1]/             | which embeds 127.0.0.1, a loopback address
+            http://[::ffff:0:a9fe:a9fe]/          | which embeds 169.254.169.254, a link-local address
+            http://[0:0:0:0:ffff:0:10.0.0.1]/     | which embeds 10.0.0.1, a private (RFC 1918) address
+            http://[::ffff:0:0.0.0.0]/            | which embeds 0.0.0.0, the unspecified address
+            http://[64:ff9b::127.0.0.1]/          | which embeds 127.0.0.1, a loopback address
+            http://[64:ff9b::10.0.0.1]/           | which embeds 10.0.0.1, a private (RFC 1918) address
+            http://[::10.0.0.1]/                  | which embeds 10.0.0.1, a private (RFC 1918) address
+            http://[::ffff:100.64.0.1]/           | which embeds 100.64.0.1, a carrier-grade NAT (RFC 6598) address
+            http://[2002:a9fe:a9fe::]/            | which embeds 169.254.169.254, a link-local address
+            http://[2002:0a00:0001:1::1]/         | which embeds 10.0.0.1, a private (RFC 1918) address
             http://[2001:0:4136:e378::1]/         | a reserved or special-purpose address
             http://[2001:db8::1]/                 | a reserved or special-purpose address
             ftp://example.com/                    | must be an http or https URL
@@ -89,6 +101,8 @@ class OutboundUrlPolicyTest {
             "http://[2606:2800:220:1::]/",
             "https://[2606:2800:220:1:248:1893:25c8:1946]:443/",
             "http://[::ffff:93.184.216.34]/",
+            "http://[::ffff:0:93.184.216.34]/",
+            "http://[64:ff9b::93.184.216.34]/",
             "http://[2002:5db8:d822::1]/",
             "http://8.8.8.8/",
             "http://100.128.0.1/",
@@ -186,8 +200,13 @@ class OutboundUrlPolicyTest {
             }
 
             @Override
-            public int resolverThreads() {
-                return 1;
+            public Duration dnsTimeout() {
+                return Duration.ofSeconds(1);
+            }
+
+            @Override
+            public Optional<List<String>> dnsServers() {
+                return Optional.empty();
             }
         };
     }
