@@ -233,7 +233,8 @@ public abstract class ClaimLoop<T> implements LeaseHolder {
 
     /** The outcome is stored: the lease is no longer ours to hand back, and rows held back until then may be claimed. */
     private void recorded(T row, Runnable releaseSlot) {
-        leases.remove(id(row));
+        // Only this attempt's lease: after a lapse this instance may have claimed the row again, under a new one.
+        leases.remove(id(row), leaseToken(row));
         releaseSlot.run();
         if (mayFreeHeldBackRowsOnceRecorded(row)) {
             wake();
