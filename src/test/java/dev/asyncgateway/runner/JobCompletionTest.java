@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,7 +50,7 @@ class JobCompletionTest {
                 "its lease is released");
         Api.job(healthyJob.toString()).body("status", equalTo("finished")).body("response.body", equalTo("ok"));
         String report = receiver.awaitRequests(reports, 1).get(0).body();
-        org.hamcrest.MatcherAssert.assertThat(report, containsString("result_not_storable"));
+        assertThat(report, containsString("result_not_storable"));
     }
 
     /** A job as a claim leaves it, leased to this test (not due, so no poller takes it); returns the lease token. */
