@@ -1,5 +1,7 @@
 package dev.asyncgateway.callback;
 
+import dev.asyncgateway.common.PeerText;
+import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.observability.GatewayMetrics;
 import dev.asyncgateway.runner.FetchResult;
 import dev.asyncgateway.store.ClaimedDelivery;
@@ -18,7 +20,8 @@ import java.time.OffsetDateTime;
  * Makes one attempt of a claimed delivery: build the request, send it, decide what the answer means,
  * record that. Any 2xx delivers; a 410 Gone stops at once; anything else (other statuses, redirects,
  * timeouts, refused or dropped connections) is retried while attempts remain. A receiver the URL policy
- * refuses fails at once, with error kind {@code blocked_by_url_policy}.
+ * refuses fails at once, with error kind {@code blocked_by_url_policy}. What the receiver sent (its answer's body,
+ * the error its answer caused) is cleaned and bounded (see {@link PeerText}) before the attempt log keeps it.
  */
 @ApplicationScoped
 public class DeliveryExecutor {
@@ -40,6 +43,9 @@ public class DeliveryExecutor {
 
     @Inject
     GatewayMetrics metrics;
+
+    @Inject
+    GatewayConfig config;
 
     /** Calls {@code sent} when the request is over (answered or not); completes with the outcome once it is recorded. */
     public Uni<DeliveryOutcome> run(ClaimedDelivery delivery, Runnable sent) {
@@ -66,7 +72,7 @@ public class DeliveryExecutor {
         int durationMs = (int) Math.min(Integer.MAX_VALUE, took.toMillis());
         if (result instanceof FetchResult.Answer answer) {
             int status = answer.statusCode();
-            String body = new String(answer.body(), StandardCharsets.UTF_8).replace("\u0000", "");
+            String body = PeerText.decode(answer.body(), StandardCharsets.UTF_8, config.callback().responseLogBytes());
             if (status >= 200 && status < 300) {
                 return new DeliveryOutcome(delivery.id(), delivery.leaseToken(), delivery.attempt(), startedAt, durationMs,
                         status, null, null, body, Next.DELIVERED, null);
@@ -84,7 +90,7 @@ public class DeliveryExecutor {
         // A receiver refused by the URL policy stays refused: like a 410, retrying would only spend attempts.
         Next next = failure.retryable() ? Next.RETRY : Next.FAILED;
         return new DeliveryOutcome(delivery.id(), delivery.leaseToken(), delivery.attempt(), startedAt, durationMs,
-                null, failure.kind(), failure.kind() + ": " + failure.message(), null, next,
+                null, failure.kind(), PeerText.line(failure.kind() + ": " + failure.message(), PeerText.ERROR_MAX_BYTES), null, next,
                 next == Next.RETRY ? schedule.delayAfter(delivery.attempt(), null) : null);
     }
 

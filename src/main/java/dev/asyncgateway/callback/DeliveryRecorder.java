@@ -1,5 +1,6 @@
 package dev.asyncgateway.callback;
 
+import dev.asyncgateway.common.PeerText;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.store.GroupCommit;
 import dev.asyncgateway.runner.WakeUpSignal;
@@ -11,7 +12,12 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-/** Records attempt outcomes with group commit; failure notifications the records queued wake the workers. */
+import java.util.List;
+
+/**
+ * Records attempt outcomes with group commit; failure notifications the records queued wake the workers. An outcome
+ * the database refuses is stored again with its peer text cut down to what is surely storable (see {@link #storable}).
+ */
 @ApplicationScoped
 public class DeliveryRecorder {
 
@@ -31,12 +37,27 @@ public class DeliveryRecorder {
 
     @PostConstruct
     void createGroupCommit() {
-        commits = GroupCommit.retrying("delivery outcome", config.callback().recordBatchSize(),
-                outcomes -> store.record(outcomes, config.callback().maxAttempts()).invoke(notifications -> {
-                    if (notifications > 0) {
-                        wakeUp.deliveriesAdded();
-                    }
-                }), vertx);
+        commits = GroupCommit.retryingOutages("delivery outcome", config.callback().recordBatchSize(), this::write,
+                new GroupCommit.Poison<>(DeliveryOutcome::deliveryId, outcome -> write(List.of(storable(outcome)))), vertx);
+    }
+
+    private Uni<Integer> write(List<DeliveryOutcome> outcomes) {
+        return store.record(outcomes, config.callback().maxAttempts()).invoke(notifications -> {
+            if (notifications > 0) {
+                wakeUp.deliveriesAdded();
+            }
+        });
+    }
+
+    /**
+     * The outcome with the text a receiver could have put in it (error, logged body) cleaned and bounded once more:
+     * whatever made the database refuse it, the verdict (delivered, retry, failed) and the attempt still count.
+     */
+    private DeliveryOutcome storable(DeliveryOutcome outcome) {
+        return new DeliveryOutcome(outcome.deliveryId(), outcome.leaseToken(), outcome.attempt(), outcome.startedAt(),
+                outcome.durationMs(), outcome.statusCode(), PeerText.line(outcome.errorKind(), PeerText.ERROR_MAX_BYTES),
+                PeerText.line(outcome.error(), PeerText.ERROR_MAX_BYTES),
+                PeerText.clean(outcome.responseBody(), config.callback().responseLogBytes()), outcome.next(), outcome.retryDelay());
     }
 
     public Uni<Void> record(DeliveryOutcome outcome) {

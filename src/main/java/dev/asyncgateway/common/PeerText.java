@@ -53,6 +53,12 @@ public final class PeerText {
      * (then they are binary, or text that cannot be stored as it is, and belong in base64).
      */
     public static String exactText(byte[] bytes, Charset charset) {
+        // Fast path, as cheap as decoding at all: lenient decoding marks every malformed or unmappable input with
+        // U+FFFD, so text without U+FFFD and NUL was exact. Only text with either is decoded again strictly.
+        String lenient = new String(bytes, charset);
+        if (lenient.indexOf(REPLACEMENT) < 0 && lenient.indexOf(0) < 0) {
+            return lenient;
+        }
         CharBuffer decoded;
         try {
             decoded = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
@@ -85,8 +91,8 @@ public final class PeerText {
     }
 
     private static String clean(String text, int maxBytes, boolean oneLine) {
-        if (text == null) {
-            return null;
+        if (text == null || isCleanWithin(text, maxBytes, oneLine)) {
+            return text;
         }
         int limit = fits(text, maxBytes) ? maxBytes : Math.max(maxBytes - ELLIPSIS.getBytes(StandardCharsets.UTF_8).length, 0);
         StringBuilder out = new StringBuilder(Math.min(text.length(), maxBytes));
@@ -108,6 +114,24 @@ public final class PeerText {
             i += width;
         }
         return out.toString();
+    }
+
+    /**
+     * The fast path for what peers send most: text that is short enough whatever its characters (at most 3 UTF-8
+     * bytes per char) and has nothing to replace is returned as it is, with one scan and no copy.
+     */
+    private static boolean isCleanWithin(String text, int maxBytes, boolean oneLine) {
+        if (text.length() > maxBytes / 3 || !isClean(text)) {
+            return false;
+        }
+        if (oneLine) {
+            for (int i = 0; i < text.length(); i++) {
+                if (Character.isISOControl(text.charAt(i))) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Whether {@code text}, once cleaned, takes at most {@code maxBytes} in UTF-8 (read no further than needed to know). */

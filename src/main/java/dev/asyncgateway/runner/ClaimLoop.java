@@ -175,9 +175,13 @@ public abstract class ClaimLoop<T> implements LeaseHolder {
         }
         claim(free).subscribe().with(
                 rows -> {
-                    rows.forEach(this::start);
-                    backlog = mayHaveMore(rows, free);
-                    claiming.set(false);
+                    // Mutiny drops what this callback throws: the loop state must be reset whatever happens here.
+                    try {
+                        rows.forEach(this::start);
+                    } finally {
+                        backlog = mayHaveMore(rows, free);
+                        claiming.set(false);
+                    }
                     if (backlog || wakeRequested.get()) {
                         wake();
                     }
@@ -209,7 +213,8 @@ public abstract class ClaimLoop<T> implements LeaseHolder {
                 releaseSlot.run();
             }
         };
-        run(row, exchanged).subscribe().with(
+        // Deferred: an exception thrown while starting the attempt is that row's crash, not the claim loop's.
+        Uni.createFrom().deferred(() -> run(row, exchanged)).subscribe().with(
                 ignored -> recorded(row, releaseSlot),
                 failure -> {
                     LOG.errorf(failure, "%s %s attempt crashed; it runs again when its lease expires", workName(), id(row));
@@ -228,7 +233,8 @@ public abstract class ClaimLoop<T> implements LeaseHolder {
 
     /** The outcome is stored: the lease is no longer ours to hand back, and rows held back until then may be claimed. */
     private void recorded(T row, Runnable releaseSlot) {
-        leases.remove(id(row));
+        // Only this attempt's lease: after a lapse this instance may have claimed the row again, under a new one.
+        leases.remove(id(row), leaseToken(row));
         releaseSlot.run();
         if (mayFreeHeldBackRowsOnceRecorded(row)) {
             wake();

@@ -1,5 +1,6 @@
 package dev.asyncgateway.runner;
 
+import dev.asyncgateway.common.PeerText;
 import io.netty.handler.codec.TooLongFrameException;
 import dev.asyncgateway.urlpolicy.UrlPolicyViolation;
 import io.vertx.core.VertxException;
@@ -12,39 +13,49 @@ import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeoutException;
 
-/** Names what went wrong with an outbound request, and whether another attempt could help. */
+/**
+ * Names what went wrong with an outbound request, and whether another attempt could help. The message often quotes
+ * what the peer sent (a status line, a header name), so it is cleaned and bounded here, once, for every use after
+ * (stored errors, attempt logs, log lines).
+ */
 @ApplicationScoped
 public class FetchFailures {
 
     public FetchResult.Failure classify(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof UrlPolicyViolation) {
-                return new FetchResult.Failure(UrlPolicyViolation.FAIL_REASON, t.getMessage(), false);
+                return failure(UrlPolicyViolation.FAIL_REASON, t, false);
             }
             if (t instanceof CappedBodyCodec.BodyTooLargeException) {
-                return new FetchResult.Failure("response_too_large", t.getMessage(), false);
+                return failure("response_too_large", t, false);
             }
             if (t instanceof TimeoutException || t instanceof io.netty.channel.ConnectTimeoutException
                     || (t instanceof VertxException && String.valueOf(t.getMessage()).toLowerCase().contains("timeout"))) {
-                return new FetchResult.Failure("timeout", t.getMessage(), true);
+                return failure("timeout", t, true);
             }
             if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
-                return new FetchResult.Failure("connection_refused", t.getMessage(), true);
+                return failure("connection_refused", t, true);
             }
             if (t instanceof UnknownHostException) {
-                return new FetchResult.Failure("dns", t.getMessage(), true);
+                return failure("dns", t, true);
             }
             if (t instanceof SSLException) {
-                return new FetchResult.Failure("tls", t.getMessage(), true);
+                return failure("tls", t, true);
             }
-            if (t instanceof TooLongFrameException) {
-                return new FetchResult.Failure("malformed_response", t.getMessage(), true);
+            // The HTTP decoder's verdict on an answer it cannot read: a status that is no number, a version that is
+            // no HTTP version, a control character in a header name or value; or a Location that is no URI.
+            if (t instanceof TooLongFrameException || t instanceof IllegalArgumentException) {
+                return failure("malformed_response", t, true);
             }
             if (t instanceof ClosedChannelException || (t instanceof VertxException
                     && String.valueOf(t.getMessage()).toLowerCase().contains("closed"))) {
-                return new FetchResult.Failure("connection_closed", t.getMessage(), true);
+                return failure("connection_closed", t, true);
             }
         }
-        return new FetchResult.Failure("io_error", String.valueOf(failure.getMessage()), true);
+        return failure("io_error", failure, true);
+    }
+
+    private static FetchResult.Failure failure(String kind, Throwable cause, boolean retryable) {
+        return new FetchResult.Failure(kind, PeerText.line(String.valueOf(cause.getMessage()), PeerText.ERROR_MAX_BYTES), retryable);
     }
 }

@@ -24,11 +24,16 @@ import java.util.UUID;
  * Records fetch outcomes with group commit (see {@link GroupCommit}), and announces what ended:
  * queued callbacks wake the delivery workers, ended batch jobs let the batch be announced. While the
  * delivery workers have a free slot, an ending job's callback is stored leased to them and sent at once.
+ * <p>
+ * An outcome the database refuses (a result no statement can store) ends its job {@code failed} with
+ * {@value #RESULT_NOT_STORABLE} instead: retrying it could only keep the job running, its lease renewed, forever.
  */
 @ApplicationScoped
 public class JobCompletion {
 
     private static final Logger LOG = Logger.getLogger(JobCompletion.class);
+
+    static final String RESULT_NOT_STORABLE = "result_not_storable";
 
     @Inject
     JobStore store;
@@ -55,15 +60,33 @@ public class JobCompletion {
 
     @PostConstruct
     void createGroupCommit() {
-        commits = GroupCommit.retrying("job outcome", config.runner().completionBatchSize(),
-                outcomes -> store.complete(outcomes, config.callback().maxAttempts(), config.callback().lease())
-                        .invoke(changes -> announce(outcomes, changes)), vertx);
+        commits = GroupCommit.retryingOutages("job outcome", config.runner().completionBatchSize(), this::write,
+                new GroupCommit.Poison<>(JobOutcome::jobId, outcome -> write(List.of(notStorable(outcome)))), vertx);
     }
 
-    /** Completes when the outcome is stored (or known to be moot because the lease was lost). */
+    /**
+     * Completes when the outcome is stored (or known to be moot because the lease was lost); fails only when not even
+     * {@link #RESULT_NOT_STORABLE} could be stored, and then the job runs again once its lease expires.
+     */
     public Uni<Void> record(JobOutcome outcome) {
         boolean sendCallbackAtOnce = outcome.endsJob() && deliveries.reserve();
-        return commits.submit(sendCallbackAtOnce ? outcome.withCallbackLease(UUID.randomUUID()) : outcome);
+        return commits.submit(sendCallbackAtOnce ? outcome.withCallbackLease(UUID.randomUUID()) : outcome)
+                .onFailure().invoke(() -> {
+                    if (sendCallbackAtOnce) {
+                        deliveries.cancelReservation();
+                    }
+                });
+    }
+
+    private Uni<List<StateChange>> write(List<JobOutcome> outcomes) {
+        return store.complete(outcomes, config.callback().maxAttempts(), config.callback().lease())
+                .invoke(changes -> announce(outcomes, changes));
+    }
+
+    /** The same job ended failed, under the same leases, as any failed job: its report callback, if wanted, is queued. */
+    private static JobOutcome notStorable(JobOutcome outcome) {
+        return JobOutcome.failed(outcome.jobId(), outcome.leaseToken(), RESULT_NOT_STORABLE)
+                .withCallbackLease(outcome.callbackLeaseToken());
     }
 
     private void announce(List<JobOutcome> outcomes, List<StateChange> changes) {

@@ -20,6 +20,8 @@ public class JobExecutor {
     private static final Logger LOG = Logger.getLogger(JobExecutor.class);
 
     static final String TIMED_OUT = "failed_due_to_timeout";
+    /** The job's stored request (headers, apiParams) cannot be read: no attempt could ever send it. */
+    static final String INVALID_STORED_REQUEST = "invalid_stored_request";
 
     @Inject
     TargetRequests targetRequests;
@@ -52,7 +54,12 @@ public class JobExecutor {
         if (timeLeft.toMillis() < 1) {
             return completion.record(JobOutcome.failed(job.id(), leaseToken, TIMED_OUT));
         }
-        TargetRequest target = targetRequests.of(job);
+        TargetRequest target;
+        try {
+            target = targetRequests.of(job);
+        } catch (RuntimeException e) {
+            return unreadable(job, leaseToken, e);
+        }
         long start = System.nanoTime();
         return fetcher.fetch(target, timeLeft)
                 .invoke(result -> {
@@ -65,6 +72,13 @@ public class JobExecutor {
                         wakeUp.jobsDueIn(outcome.retryDelay());
                     }
                 }));
+    }
+
+    /** Fails the job now: left to its lease, it would be claimed and crash again until its deadline. */
+    private Uni<Void> unreadable(JobRow job, UUID leaseToken, RuntimeException e) {
+        // The exception only, never its cause: a JSON parser quotes the stored text, which may hold the client's credentials.
+        LOG.warnf("job %s: its stored request cannot be read (%s); it fails", job.id(), e.toString());
+        return completion.record(JobOutcome.failed(job.id(), leaseToken, INVALID_STORED_REQUEST));
     }
 
     private JobOutcome decide(JobRow job, UUID leaseToken, TargetRequest target, FetchResult result) {

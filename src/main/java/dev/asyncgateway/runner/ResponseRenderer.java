@@ -4,15 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.vladsch.flexmark.html2md.converter.FlexmarkHtmlConverter;
+import dev.asyncgateway.common.PeerText;
 import dev.asyncgateway.job.ApiParams;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jsoup.Jsoup;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -22,6 +20,8 @@ import java.util.Map;
 /**
  * Turns a target's answer into the job's {@code response} object: lower-case header names, text bodies
  * as {@code body} (converted to text or Markdown when asked), binary bodies as {@code base64EncodedBody}.
+ * Everything from the target is made storable here: header names and values are cleaned and bounded
+ * ({@link PeerText}), and a body is {@code body} only when it is exactly valid text (see {@link #bodyText}).
  */
 @ApplicationScoped
 public class ResponseRenderer {
@@ -36,10 +36,11 @@ public class ResponseRenderer {
         response.put("statusCode", answer.statusCode());
         ObjectNode headers = response.putObject("headers");
         for (Map.Entry<String, List<String>> header : answer.headers().entrySet()) {
-            headers.put(header.getKey(), String.join(", ", header.getValue()));
+            headers.put(PeerText.clean(header.getKey(), PeerText.HEADER_MAX_BYTES),
+                    PeerText.clean(String.join(", ", header.getValue()), PeerText.HEADER_MAX_BYTES));
         }
         String contentType = answer.headers().getOrDefault("content-type", List.of("")).get(0).toLowerCase(Locale.ROOT);
-        String text = decodeText(answer.body(), contentType);
+        String text = bodyText(answer.body(), contentType, params.outputFormat());
         if (text == null) {
             response.put("base64EncodedBody", Base64.getEncoder().encodeToString(answer.body()));
         } else {
@@ -54,7 +55,7 @@ public class ResponseRenderer {
     }
 
     private static String convert(String body, String contentType, String outputFormat, String baseUrl) {
-        if (outputFormat == null || !contentType.contains("html")) {
+        if (!converts(contentType, outputFormat)) {
             return body;
         }
         return switch (outputFormat) {
@@ -64,24 +65,34 @@ public class ResponseRenderer {
         };
     }
 
-    /** The body as text when its content type says text (or it has none and decodes cleanly); null for binary. */
-    private static String decodeText(byte[] body, String contentType) {
-        Charset charset = charset(contentType);
+    /**
+     * The body as text, or null for {@code base64EncodedBody}. Text is what the content type says is text (or, without
+     * a content type, what decodes as text), and only when its bytes are exactly valid in their charset and hold no NUL
+     * ({@link PeerText#exactText}). Anything else goes out as base64, byte for byte: real pages do hold stray invalid
+     * bytes and NULs, and decoding them with replacements would hand the client a body the target never sent (and
+     * a NUL, though JSON can escape it, is refused by PostgreSQL's jsonb and by many a client's store).
+     * <p>
+     * A conversion to text or Markdown is the one exception: asked for, it works on the text a browser would show
+     * (bad bytes replaced, NULs too), since its result is derived text anyway, and a page must not lose its
+     * conversion over one stray byte.
+     */
+    private static String bodyText(byte[] body, String contentType, String outputFormat) {
         boolean declaredText = contentType.startsWith("text/") || contentType.contains("json")
                 || contentType.contains("xml") || contentType.contains("javascript")
                 || contentType.contains("x-www-form-urlencoded");
-        if (declaredText) {
-            return new String(body, charset);
-        }
-        if (!contentType.isEmpty()) {
+        if (!declaredText && !contentType.isEmpty()) {
             return null;
         }
-        try {
-            return charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
+        Charset charset = charset(contentType);
+        String exact = PeerText.exactText(body, charset);
+        if (exact == null && declaredText && converts(contentType, outputFormat)) {
+            return PeerText.decode(body, charset, Integer.MAX_VALUE);
         }
+        return exact;
+    }
+
+    private static boolean converts(String contentType, String outputFormat) {
+        return outputFormat != null && contentType.contains("html");
     }
 
     private static Charset charset(String contentType) {

@@ -4,6 +4,7 @@ import dev.asyncgateway.testsupport.Api;
 import dev.asyncgateway.testsupport.HostileServer;
 import dev.asyncgateway.testsupport.HostileServer.Behaviour;
 import dev.asyncgateway.testsupport.TargetServer;
+import dev.asyncgateway.testsupport.WebhookReceiver;
 import dev.asyncgateway.testsupport.Webhooks;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterAll;
@@ -11,6 +12,8 @@ import org.junit.jupiter.api.Test;
 
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -58,6 +61,34 @@ class HostileReceiverTest {
         await("connections to hostile receivers closed").atMost(Duration.ofSeconds(5))
                 .until(() -> HOSTILE.stream().allMatch(behaviour -> hostile.openConnections(behaviour) == 0));
         assertEquals(0, hostile.requests(Behaviour.OK), "no callback may be sent over an untrusted connection");
+    }
+
+    /**
+     * A NUL in the status line once made an error text PostgreSQL refuses, and the outcome batch holding it was
+     * retried forever, taking every later outcome with it: healthy callbacks were delivered but stayed pending,
+     * then were sent again when their lease ran out.
+     */
+    @Test
+    void aReceiverAnsweringANulInItsStatusLineDoesNotHoldBackOtherCallbacks() {
+        String apiKey = Api.newAccount();
+        String nulReceiver = hostile.rawAnswerUrl("HTTP/1.1 2\0 00\r\n\r\n");
+        String poisoned = submitWithCallback(apiKey, nulReceiver);
+        await("the NUL receiver to be called").atMost(Duration.ofSeconds(10)).until(() -> hostile.rawRequests(nulReceiver) >= 1);
+
+        WebhookReceiver healthy = WebhookReceiver.shared();
+        String path = WebhookReceiver.newPath();
+        List<String> jobs = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            jobs.add(submitWithCallback(apiKey, healthy.url(path)));
+        }
+
+        await("every healthy callback to be recorded delivered").atMost(Duration.ofSeconds(15))
+                .until(() -> jobs.stream().allMatch(job -> "delivered".equals(Api.job(job).extract().path("callback.status"))));
+        assertEquals(10, healthy.requests(path).size(), "exactly one request per callback");
+        await("the NUL receiver's callback to end").atMost(Duration.ofSeconds(15)).until(() -> callbackEnded(poisoned));
+        assertEquals(1, number("select count(*) from delivery where job_id = ? and status = 'failed' and attempts = 3 "
+                + "and last_error like 'malformed_response: %' and strpos(last_error, chr(65533)) > 0", poisoned),
+                "failed after three attempts, the NUL shown as U+FFFD in its error");
     }
 
     private static String submitWithCallback(String apiKey, String callbackUrl) {

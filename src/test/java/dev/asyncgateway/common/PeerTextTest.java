@@ -66,4 +66,18 @@ class PeerTextTest {
         assertNull(PeerText.exactText(new byte[] {'a', 0, 'b'}, StandardCharsets.UTF_8));
         assertNull(PeerText.exactText(new byte[] {'a', (byte) 0xC3}, StandardCharsets.UTF_8));
     }
+
+    @Test
+    void exactTextKeepsAReplacementCharacterTheBytesReallyHold() {
+        byte[] bytes = "a\uFFFDb".getBytes(StandardCharsets.UTF_8);
+        assertEquals("a\uFFFDb", PeerText.exactText(bytes, StandardCharsets.UTF_8));
+        assertNull(PeerText.exactText(new byte[] {'a', (byte) 0xff, 'b'}, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void cleanShortTextComesBackAsItIs() {
+        assertEquals("text/html; charset=utf-8", PeerText.clean("text/html; charset=utf-8", PeerText.HEADER_MAX_BYTES));
+        assertEquals("status 500: oops", PeerText.line("status 500: oops", PeerText.ERROR_MAX_BYTES));
+        assertEquals("a b", PeerText.line("a\nb", PeerText.ERROR_MAX_BYTES));
+    }
 }

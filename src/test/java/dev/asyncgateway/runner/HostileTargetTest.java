@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.Map;
 
 import static org.awaitility.Awaitility.await;
@@ -62,6 +65,50 @@ class HostileTargetTest {
 
         Api.job(id).body("status", equalTo("failed")).body("failReason", equalTo("failed_due_to_timeout"));
         assertEquals(0, hostile.requests(Behaviour.OK), "no request may be sent over an untrusted connection");
+    }
+
+    @Test
+    void pageWithANulByteAndInvalidUtf8FinishesWithItsExactBytes() {
+        byte[] body = {'<', 'p', '>', 'a', 0, 'b', (byte) 0xff, (byte) 0xfe, '<', '/', 'p', '>'};
+        byte[] head = ("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: " + body.length
+                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        String id = submitAndAwaitEnd(hostile.rawAnswerUrl(concat(head, body)));
+
+        Api.job(id).body("status", equalTo("finished")).body("attempts", equalTo(1))
+                .body("response.statusCode", equalTo(200))
+                .body("response.base64EncodedBody", equalTo(Base64.getEncoder().encodeToString(body)));
+    }
+
+    @Test
+    void aConversionAskedForWorksOnThePageAsABrowserWouldShowIt() {
+        byte[] body = {'<', 'p', '>', 'a', 0, 'b', (byte) 0xff, '<', '/', 'p', '>'};
+        byte[] head = ("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: " + body.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        String id = Api.submitJob(Map.of("apiKey", Api.newAccount(), "url", hostile.rawAnswerUrl(concat(head, body)),
+                "timeoutSec", TIMEOUT_SEC, "apiParams", Map.of("output_format", "text")));
+        await("job " + id + " to end").atMost(Duration.ofSeconds(TIMEOUT_SEC).plus(SLACK)).pollInterval(Duration.ofMillis(100))
+                .until(() -> !Api.status(id).equals("running"));
+
+        String text = Api.job(id).body("status", equalTo("finished")).extract().path("response.body");
+        assertTrue(text.startsWith("a") && text.contains("b") && text.indexOf(0) < 0, text);
+    }
+
+    @Test
+    void headersAreStoredCleanedAndBounded() {
+        // Header bytes are read as ISO-8859-1: 6,000 of 0xE9 are 12,000 bytes once stored as UTF-8.
+        String longValue = "\u00e9".repeat(6000);
+        String id = submitAndAwaitEnd(hostile.rawAnswerUrl("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Long: "
+                + longValue + "\r\nContent-Length: 2\r\n\r\nok"));
+
+        String stored = Api.job(id).body("status", equalTo("finished")).extract().path("response.headers.x-long");
+        assertTrue(stored.getBytes(StandardCharsets.UTF_8).length <= 8192, "at most gateway's header bound");
+        assertTrue(stored.startsWith("\u00e9\u00e9") && stored.endsWith("…"), "cut, and marked as cut");
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] all = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, all, first.length, second.length);
+        return all;
     }
 
     private static String submitAndAwaitEnd(String url) {

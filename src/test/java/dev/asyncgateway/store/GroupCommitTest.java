@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import static org.awaitility.Awaitility.await;
@@ -92,7 +93,7 @@ class GroupCommitTest {
     }
 
     @Test
-    void aBadItemFailsOnlyItsOwnCallerWhenTheBatchIsWrittenAgainOneByOne() throws Exception {
+    void aBadItemFailsOnlyItsOwnCallerAndTheRestOfItsBatchIsWritten() throws Exception {
         IllegalArgumentException bad = new IllegalArgumentException("not storable");
         Writer writer = new Writer(bad);
         GroupCommit<String> commit = GroupCommit.failing("item", 100, writer);
@@ -107,7 +108,83 @@ class GroupCommitTest {
         good2.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         assertSame(bad, failureOf(poisoned));
         assertEquals(List.of("b", "bad", "c"), writer.batches.get(1));
-        assertThat(writer.batches.subList(2, writer.batches.size()), containsInAnyOrder(List.of("b"), List.of("bad"), List.of("c")));
+        assertThat(writtenWithout("bad", writer.batches), containsInAnyOrder("a", "b", "c"));
+        assertTrue(writer.batches.contains(List.of("bad")), "the bad item was narrowed down to a write of its own");
+    }
+
+    @Test
+    void aPoisonItemIsSettledOnceByItsFallbackWhileTheOthersAreWrittenAsTheyAre() throws Exception {
+        Writer writer = new Writer(new IllegalArgumentException("invalid byte sequence"));
+        List<String> settled = new CopyOnWriteArrayList<>();
+        GroupCommit<String> commit = GroupCommit.retryingOutages("item", 100, writer,
+                new GroupCommit.Poison<>(item -> item, item -> {
+                    settled.add(item);
+                    return Uni.createFrom().voidItem();
+                }), vertx);
+        List<String> items = List.of("a", "b", "c", "d", "bad", "e", "f", "g", "h");
+        CompletableFuture<Void> first = submit(commit, "first");
+        List<CompletableFuture<Void>> calls = items.stream().map(item -> submit(commit, item)).toList();
+        writer.gate.complete(null);
+
+        first.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        for (CompletableFuture<Void> call : calls) {
+            call.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        assertEquals(List.of("bad"), settled);
+        assertThat(writtenWithout("bad", writer.batches), containsInAnyOrder("first", "a", "b", "c", "d", "e", "f", "g", "h"));
+        long writesWithTheBadItem = writer.batches.stream().filter(batch -> batch.contains("bad")).count();
+        assertTrue(writesWithTheBadItem <= 4, "halving, not item by item: " + writer.batches);
+
+        submit(commit, "later").get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertEquals(List.of("later"), writer.batches.get(writer.batches.size() - 1), "the queue moved on");
+    }
+
+    @Test
+    void aPoisonItemWhoseFallbackFailsTooFailsOnlyItsOwnCaller() throws Exception {
+        Writer writer = new Writer(new IllegalArgumentException("invalid byte sequence"));
+        IllegalStateException fallbackFailure = new IllegalStateException("the fallback is not storable either");
+        GroupCommit<String> commit = GroupCommit.retryingOutages("item", 100, writer,
+                new GroupCommit.Poison<>(item -> item, item -> Uni.createFrom().failure(fallbackFailure)), vertx);
+        CompletableFuture<Void> first = submit(commit, "a");
+        CompletableFuture<Void> poisoned = submit(commit, "bad");
+        CompletableFuture<Void> neighbour = submit(commit, "b");
+        writer.gate.complete(null);
+
+        first.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        neighbour.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertSame(fallbackFailure, failureOf(poisoned));
+    }
+
+    @Test
+    void anOutageWhileABatchIsNarrowedDownIsWaitedOutNotSettled() throws Exception {
+        AtomicBoolean outagePending = new AtomicBoolean(true);
+        List<List<String>> batches = new CopyOnWriteArrayList<>();
+        List<String> settled = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        GroupCommit<String> commit = GroupCommit.retryingOutages("item", 100, items -> {
+            batches.add(items);
+            Uni<Void> held = Uni.createFrom().completionStage(gate);
+            if (items.contains("bad")) {
+                return held.chain(() -> Uni.createFrom().failure(new IllegalArgumentException("not storable")));
+            }
+            if (items.equals(List.of("b")) && outagePending.compareAndSet(true, false)) {
+                return held.chain(() -> Uni.createFrom().failure(ClosedConnectionException.INSTANCE));
+            }
+            return held;
+        }, new GroupCommit.Poison<>(item -> item, item -> {
+            settled.add(item);
+            return Uni.createFrom().voidItem();
+        }), vertx);
+        CompletableFuture<Void> first = submit(commit, "a");
+        CompletableFuture<Void> interrupted = submit(commit, "b");
+        CompletableFuture<Void> poisoned = submit(commit, "bad");
+        gate.complete(null);
+
+        first.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        poisoned.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        interrupted.get(WAIT.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        assertEquals(List.of("bad"), settled);
+        assertEquals(2, batches.stream().filter(List.of("b")::equals).count(), "written again once the database was back");
     }
 
     @Test
@@ -139,14 +216,25 @@ class GroupCommitTest {
     }
 
     @Test
-    void aRetryingCommitWritesAFailedBatchAgainUntilItSucceeds() throws Exception {
+    void aCommitRetryingOutagesWritesABatchAgainWhenTheDatabaseIsBackWithoutSettlingAnything() throws Exception {
         List<List<String>> batches = new CopyOnWriteArrayList<>();
-        GroupCommit<String> commit = GroupCommit.retrying("item", 100, items -> {
+        List<String> settled = new CopyOnWriteArrayList<>();
+        GroupCommit<String> commit = GroupCommit.retryingOutages("item", 100, items -> {
             batches.add(items);
-            return batches.size() == 1 ? Uni.createFrom().failure(ClosedConnectionException.INSTANCE) : Uni.createFrom().voidItem();
-        }, vertx);
-        submit(commit, "a").get(WAIT.toMillis() + 1000, TimeUnit.MILLISECONDS);
-        assertEquals(List.of(List.of("a"), List.of("a")), batches);
+            return batches.size() <= 2 ? Uni.createFrom().failure(ClosedConnectionException.INSTANCE) : Uni.createFrom().voidItem();
+        }, new GroupCommit.Poison<>(item -> item, item -> {
+            settled.add(item);
+            return Uni.createFrom().voidItem();
+        }), vertx);
+        submit(commit, "a").get(WAIT.toMillis() + 2000, TimeUnit.MILLISECONDS);
+        assertEquals(List.of(List.of("a"), List.of("a"), List.of("a")), batches);
+        assertEquals(List.of(), settled);
+    }
+
+    /** Every item written by a write that succeeded and did not hold {@code bad}. */
+    private static List<String> writtenWithout(String bad, List<List<String>> batches) {
+        // The Writer fails exactly the batches holding the bad item, so the others are the successful writes.
+        return batches.stream().filter(batch -> !batch.contains(bad)).flatMap(List::stream).toList();
     }
 
     @Test
