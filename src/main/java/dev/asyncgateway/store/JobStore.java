@@ -114,7 +114,7 @@ public class JobStore {
      * {@code accounts_at_cap} says whether an account with due jobs reached its cap, so that jobs may wait
      * for one of its jobs to end.
      */
-    private static final String CLAIM = """
+    static final String CLAIM = """
             with recursive due_accounts(account_id) as (
                 (select account_id from job where status = 'running' and due_at <= now() order by account_id limit 1)
                 union all
