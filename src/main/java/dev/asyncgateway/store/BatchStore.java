@@ -63,7 +63,7 @@ public class BatchStore {
     /**
      * Batches older than the retention period whose jobs retention has already removed, oldest first, each with its
      * {@code batch-finished} event and that event's attempt log (the foreign keys cascade); but not while the event
-     * is pending, which would cancel it.
+     * is pending, which would cancel it. A batch being announced right now is skipped, not waited for.
      */
     private static final String PURGE_EMPTIED = """
             delete from batch where id in (
@@ -71,7 +71,8 @@ public class BatchStore {
                 where b.created_at < now() - make_interval(secs => $1)
                   and not exists (select 1 from job j where j.batch_id = b.id)
                   and not exists (select 1 from delivery d where d.batch_id = b.id and d.status = 'pending')
-                order by b.created_at limit $2)""";
+                order by b.created_at limit $2
+                for update of b skip locked)""";
 
     @Inject
     Pool pool;
