@@ -15,10 +15,11 @@ create index delivery_unowned_ended_idx on delivery (ended_at) where job_id is n
 
 -- How many of an account's jobs are leased right now (what the in-flight cap counts), under a lock on the account
 -- held until the transaction ends. A statement's snapshot misses the leases of claims that have not committed yet,
--- so each claim (JobStore.CLAIM) and each insert of leased jobs (JobStore.INSERT_SINGLE_JOBS) of any instance recounts
--- the accounts it leases jobs of here: waiting for the lock means waiting for the other statement to commit, and,
--- being a volatile function, the count then runs on a fresh snapshot that sees its leases. Callers take the locks in
--- account order, so that statements never wait for each other in a cycle. The first key tells this lock from other advisory locks.
+-- so each claim (JobStore.CLAIM) and each insert of leased jobs (JobStore.INSERT_SINGLE_JOBS), on any instance,
+-- recounts here the accounts it leases jobs of: waiting for the lock is waiting for the other statement to commit,
+-- and the count then runs on a fresh snapshot (a volatile function takes one per query) that sees its leases.
+-- Callers take the locks in account order, so statements never wait for each other in a cycle. The first key tells
+-- this lock from other advisory locks.
 create function job_account_leases_locked(account uuid) returns bigint
     language plpgsql volatile strict as $$
 begin

@@ -116,12 +116,16 @@ public class JobStore {
      * claims (here or on other instances) that have not committed yet, so each account picked is counted again by
      * {@code job_account_leases_locked} (V7), under a lock on the account that such claims hold until they commit,
      * and its picks are cut to what the cap still allows. Only the accounts picked are locked (at most $1, so the
-     * lock table cannot fill however many accounts have due jobs), in account order (so that claims cannot deadlock),
-     * after every row lock was taken without waiting ({@code skip locked}).
+     * lock table cannot fill however many accounts have due jobs), in account order, and after the row locks, which
+     * never wait ({@code skip locked}): a statement holding an account's lock waits for nothing but a later account's
+     * lock, so claims cannot deadlock. Claims that pick the same account run one after the other only from that lock
+     * to their commit.
      * <p>
      * The statement always returns a row: with nothing claimed, one whose job columns are null. Its
      * {@code accounts_at_cap} says whether an account with due jobs reached its cap, so that jobs may wait
      * for one of its jobs to end.
+     * <p>
+     * Not private: a test runs it in transactions of its own, as instances whose claims overlap.
      */
     static final String CLAIM = """
             with recursive due_accounts(account_id) as (
