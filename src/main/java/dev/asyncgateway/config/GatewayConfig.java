@@ -106,7 +106,12 @@ public interface GatewayConfig {
         @WithDefault("500")
         int listMaxLimit();
 
-        /** How long finished and failed jobs are kept. */
+        /**
+         * How long finished and failed jobs are kept, and batches (counted from their creation, and kept while any of
+         * their jobs is); each goes with its deliveries and their attempt logs. A job or batch whose delivery is
+         * still pending is kept until that delivery ends. Idempotency keys have their own lifetime
+         * ({@link #idempotencyKeyTtl()}).
+         */
         @WithDefault("72h")
         Duration retention();
 
@@ -114,7 +119,7 @@ public interface GatewayConfig {
         @WithDefault("1m")
         Duration purgeInterval();
 
-        /** How many ended jobs one purge statement deletes. */
+        /** How many rows (jobs, batches, deliveries or idempotency keys) one purge statement deletes. */
         @WithDefault("1000")
         int purgeBatchSize();
     }
@@ -133,7 +138,8 @@ public interface GatewayConfig {
         int claimBatchSize();
 
         /**
-         * Most jobs of one account being fetched at once, across all instances (counted in the database).
+         * Most jobs of one account being fetched at once, across all instances (counted in the database, under a
+         * lock on the account, so claims of several instances at once cannot exceed it together).
          * Claims also take accounts round-robin, so this only bounds what a single busy account may hold.
          */
         @WithDefault("512")

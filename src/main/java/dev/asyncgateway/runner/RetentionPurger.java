@@ -2,6 +2,7 @@ package dev.asyncgateway.runner;
 
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.store.BatchStore;
+import dev.asyncgateway.store.DeliveryStore;
 import dev.asyncgateway.store.IdempotencyKeyStore;
 import dev.asyncgateway.store.JobStore;
 import io.quarkus.scheduler.Scheduled;
@@ -13,8 +14,10 @@ import org.jboss.logging.Logger;
 import java.util.function.Function;
 
 /**
- * Deletes jobs that ended longer ago than the retention period, then the batches left without jobs,
- * and idempotency keys past their lifetime, in small batches so no statement runs long.
+ * Deletes jobs that ended longer ago than the retention period, then the batches left without jobs, each with
+ * its deliveries and their attempt logs, then deliveries that belong to neither, and idempotency keys past their
+ * lifetime, in small batches so no statement runs long. A job or batch with a delivery still pending waits for
+ * it to end: purging it would cancel the delivery.
  */
 @ApplicationScoped
 public class RetentionPurger {
@@ -26,6 +29,9 @@ public class RetentionPurger {
 
     @Inject
     BatchStore batchStore;
+
+    @Inject
+    DeliveryStore deliveries;
 
     @Inject
     IdempotencyKeyStore idempotencyKeys;
@@ -40,6 +46,8 @@ public class RetentionPurger {
         return deleteInRounds(limit -> store.purgeEnded(jobs.retention(), limit), "ended job(s) past retention", 0)
                 .chain(() -> deleteInRounds(limit -> batchStore.purgeEmptied(jobs.retention(), limit),
                         "batch(es) without jobs past retention", 0))
+                .chain(() -> deleteInRounds(limit -> deliveries.purgeUnowned(jobs.retention(), limit),
+                        "delivery(ies) of no job or batch past retention", 0))
                 .chain(() -> deleteInRounds(limit -> idempotencyKeys.purgeExpired(jobs.idempotencyKeyTtl(), limit),
                         "expired idempotency key(s)", 0));
     }

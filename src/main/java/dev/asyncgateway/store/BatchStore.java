@@ -41,8 +41,8 @@ public class BatchStore {
                        regexp_replace(min(j.status_url), 'jobs/[^/]*$', 'batchjobs/' || j.batch_id::text) as status_url
                 from job j where j.batch_id in (select id from announced) group by j.batch_id),
             queued as (
-                insert into delivery (id, account_id, kind, url, encoding, payload, max_attempts)
-                select gen_random_uuid(), b.account_id, 'batch-finished', a.notification_url, 'json',
+                insert into delivery (id, account_id, batch_id, kind, url, encoding, payload, max_attempts)
+                select gen_random_uuid(), b.account_id, b.id, 'batch-finished', a.notification_url, 'json',
                        jsonb_build_object('batchId', b.id, 'total', b.size,
                                           'counts', jsonb_build_object('finished', coalesce(c.finished, 0),
                                                                        'failed', coalesce(c.failed, 0)),
@@ -60,13 +60,19 @@ public class BatchStore {
             from batch b left join job j on j.batch_id = b.id
             where b.id = $1 group by b.id, b.size, b.created_at, j.status""";
 
-    /** Batches older than the retention period whose jobs retention has already removed, oldest first. */
+    /**
+     * Batches older than the retention period whose jobs retention has already removed, oldest first, each with its
+     * {@code batch-finished} event and that event's attempt log (the foreign keys cascade); but not while the event
+     * is pending, which would cancel it. A batch being announced right now is skipped, not waited for.
+     */
     private static final String PURGE_EMPTIED = """
             delete from batch where id in (
                 select b.id from batch b
                 where b.created_at < now() - make_interval(secs => $1)
                   and not exists (select 1 from job j where j.batch_id = b.id)
-                order by b.created_at limit $2)""";
+                  and not exists (select 1 from delivery d where d.batch_id = b.id and d.status = 'pending')
+                order by b.created_at limit $2
+                for update of b skip locked)""";
 
     @Inject
     Pool pool;
@@ -86,7 +92,7 @@ public class BatchStore {
         });
     }
 
-    /** Deletes up to {@code limit} batches created before {@code retention} ago that have no jobs left; emits how many. */
+    /** Deletes up to {@code limit} batches created before {@code retention} ago that have no jobs and no pending event left; emits how many. */
     public Uni<Integer> purgeEmptied(Duration retention, int limit) {
         return pool.preparedQuery(PURGE_EMPTIED).execute(Tuple.of(JobStore.seconds(retention), limit)).map(RowSet::rowCount);
     }

@@ -134,6 +134,17 @@ public class DeliveryStore {
 
     private static final String RELEASE_LEASES = LeaseRelease.statement("delivery", "pending");
 
+    /**
+     * Ended deliveries of neither a job nor a batch, past retention, oldest first: the others go with their job or
+     * batch (JobStore.PURGE, BatchStore.PURGE_EMPTIED). Only events queued before their batch was named on them (V7)
+     * are such; through delivery_unowned_ended_idx (V7). A pending one has no {@code ended_at}, so it stays.
+     */
+    private static final String PURGE_UNOWNED = """
+            delete from delivery where id in (
+                select id from delivery
+                where job_id is null and batch_id is null and ended_at < now() - make_interval(secs => $1)
+                order by ended_at limit $2)""";
+
     @Inject
     Pool pool;
 
@@ -193,6 +204,11 @@ public class DeliveryStore {
             var it = rows.iterator();
             return it.hasNext() ? it.next().getLong("notifications").intValue() : 0;
         });
+    }
+
+    /** Deletes up to {@code limit} ended deliveries of no job or batch that ended more than {@code retention} ago; emits how many. */
+    public Uni<Integer> purgeUnowned(Duration retention, int limit) {
+        return pool.preparedQuery(PURGE_UNOWNED).execute(Tuple.of(JobStore.seconds(retention), limit)).map(RowSet::rowCount);
     }
 
     /** What a manual retry found. */

@@ -54,8 +54,8 @@ public class JobStore {
      * <p>
      * A row with a lease token ($14) is stored already leased to this instance, its first attempt counted, so it
      * starts without a claim; unless that would take its account past the in-flight cap ($16, counted as the
-     * claim counts it, this statement's own leases included): then it is stored due like the rest. Returns
-     * the rows stored leased.
+     * claim counts it, this statement's own leases included, under the same lock: see {@link #CLAIM}): then it is
+     * stored due like the rest. Returns the rows stored leased.
      */
     private static final String INSERT_SINGLE_JOBS = """
             with input as (
@@ -64,12 +64,14 @@ public class JobStore {
                             $9::text[], $10::text[], $11::bool[], $12::text[], $13::float8[], $14::uuid[]) with ordinality
                     as u(id, account_id, status_url, url, method, headers, body, api_params, callback_url, project,
                          expect_unsuccess_report, meta, timeout_sec, lease_token, ord)),
+            held as (
+                select a.account_id, job_account_leases_locked(a.account_id) as in_flight
+                from (select distinct account_id from input where lease_token is not null order by account_id) a),
             new_rows as (
                 select i.*, case when i.lease_token is null then false
-                                 else i.lease_turn + (select count(*) from job l where l.account_id = i.account_id
-                                          and l.status = 'running' and l.lease_token is not null and l.due_at > now()) <= $16
+                                 else i.lease_turn + h.in_flight <= $16
                             end as leased
-                from input i),
+                from input i left join held h on h.account_id = i.account_id),
             inserted as (
                 insert into job as j (id, account_id, status_url, url, method, headers, body, api_params, callback_url, project,
                                       expect_unsuccess_report, meta, deadline_at, due_at, lease_token, attempts)
@@ -110,11 +112,22 @@ public class JobStore {
      * so concurrent claims skip each other's picks instead of colliding on them; offered-but-not-taken rows
      * are free again when the statement commits. All reads use job_account_due_idx and job_account_leased_idx (V3).
      * <p>
+     * The cap holds across instances: the counts above come from this statement's snapshot, which misses the leases of
+     * claims (here or on other instances) that have not committed yet, so each account picked is counted again by
+     * {@code job_account_leases_locked} (V7), under a lock on the account that such claims hold until they commit,
+     * and its picks are cut to what the cap still allows. Only the accounts picked are locked (at most $1, so the
+     * lock table cannot fill however many accounts have due jobs), in account order, and after the row locks, which
+     * never wait ({@code skip locked}): a statement holding an account's lock waits for nothing but a later account's
+     * lock, so claims cannot deadlock. Claims that pick the same account run one after the other only from that lock
+     * to their commit.
+     * <p>
      * The statement always returns a row: with nothing claimed, one whose job columns are null. Its
      * {@code accounts_at_cap} says whether an account with due jobs reached its cap, so that jobs may wait
      * for one of its jobs to end.
+     * <p>
+     * Not private: a test runs it in transactions of its own, as instances whose claims overlap.
      */
-    private static final String CLAIM = """
+    static final String CLAIM = """
             with recursive due_accounts(account_id) as (
                 (select account_id from job where status = 'running' and due_at <= now() order by account_id limit 1)
                 union all
@@ -128,7 +141,8 @@ public class JobStore {
                             and l.lease_token is not null and l.due_at > now()) as in_flight
                 from due_accounts d where d.account_id is not null),
             offered as (
-                select c.id, c.due_at, a.in_flight + row_number() over (partition by a.account_id order by c.due_at) as turn
+                select c.id, a.account_id, c.due_at, row_number() over account_due_order as n,
+                       a.in_flight + row_number() over account_due_order as turn
                 from accounts a cross join lateral (
                     select j.id, j.due_at from job j
                     -- the row comparison reads as "due" but only job_account_due_idx can answer it,
@@ -136,17 +150,23 @@ public class JobStore {
                     where j.account_id = a.account_id and j.status = 'running' and (j.account_id, j.due_at) <= (a.account_id, now())
                     order by j.due_at
                     limit greatest(0, least($1, $4 - a.in_flight, ceil(2.0 * $1 / a.n_accounts)))
-                    for update skip locked) c),
-            due as (select id from offered order by turn, due_at limit $1),
+                    for update skip locked) c
+                window account_due_order as (partition by a.account_id order by c.due_at)),
+            due as (select id, account_id, n from offered order by turn, due_at limit $1),
+            held as (
+                select a.account_id, job_account_leases_locked(a.account_id) as in_flight, a.picked
+                from (select account_id, count(*) as picked from due group by account_id order by account_id) a),
             claimed as (
                 update job j set due_at = now() + make_interval(secs => $2), lease_token = $3,
                        attempts = j.attempts + case when j.deadline_at > now() then 1 else 0 end
-                from due where j.id = due.id
+                from due d join held h on h.account_id = d.account_id
+                where j.id = d.id and d.n <= $4 - h.in_flight
                 returning\s""" + JobRow.COLUMNS + """
             )
             select c.*, f.accounts_at_cap
             from (select exists (select 1 from accounts where in_flight >= $4)
-                         or exists (select 1 from offered where turn >= $4) as accounts_at_cap) f
+                         or exists (select 1 from offered where turn >= $4)
+                         or exists (select 1 from held where in_flight + picked >= $4) as accounts_at_cap) f
             left join claimed c on true""";
 
     /**
@@ -228,10 +248,19 @@ public class JobStore {
                 """ + CHANGED_COLUMNS + ", null::uuid as callback_token),\n"
             + QUEUE_CALLBACKS.replace("$MAX_ATTEMPTS", "$3").replace("$LEASE", "0");
 
+    /**
+     * Ended jobs past retention, oldest first, each with its deliveries and their attempt logs (the foreign keys
+     * cascade), but not while one of its deliveries is pending (a callback, or the notification that a callback
+     * failed): that would cancel it. Such a job goes in a later round, once the delivery has ended. A job another
+     * statement holds (a manual retry queueing a callback) is skipped, not waited for.
+     */
     private static final String PURGE = """
             delete from job where id in (
-                select id from job where status <> 'running' and finished_at < now() - make_interval(secs => $1)
-                order by finished_at limit $2)""";
+                select j.id from job j
+                where j.status <> 'running' and j.finished_at < now() - make_interval(secs => $1)
+                  and not exists (select 1 from delivery d where d.job_id = j.id and d.status = 'pending')
+                order by j.finished_at limit $2
+                for update of j skip locked)""";
 
     @Inject
     Pool pool;
@@ -370,7 +399,7 @@ public class JobStore {
         return pool.preparedQuery(CANCEL).execute(Tuple.of(jobId, accountId, callbackMaxAttempts)).map(JobStore::stateChanges);
     }
 
-    /** Deletes up to {@code limit} jobs that ended more than {@code retention} ago; returns how many. */
+    /** Deletes up to {@code limit} jobs that ended more than {@code retention} ago, with no delivery pending; returns how many. */
     public Uni<Integer> purgeEnded(Duration retention, int limit) {
         return pool.preparedQuery(PURGE).execute(Tuple.of(seconds(retention), limit)).map(RowSet::rowCount);
     }
