@@ -2,6 +2,7 @@ package dev.asyncgateway.runner;
 
 import dev.asyncgateway.testsupport.Api;
 import dev.asyncgateway.testsupport.TargetServer;
+import dev.asyncgateway.testsupport.Jobs;
 import dev.asyncgateway.testsupport.TestDatabase;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -12,10 +13,8 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -60,19 +59,12 @@ class ListenConnectionTest {
 
     @Test
     void aJobAddedByAnotherInstanceRunsOnItsNotification() throws Exception {
-        UUID id = UUID.randomUUID();
-        try (Connection db = TestDatabase.connect();
-             PreparedStatement insert = db.prepareStatement("""
-                     insert into job (id, account_id, status_url, url, deadline_at)
-                     select ?, id, 'http://elsewhere/jobs/' || ?, ?, now() + interval '1 minute' from account limit 1""")) {
-            insert.setObject(1, id);
-            insert.setString(2, id.toString());
-            insert.setString(3, TargetServer.get().url("/ok"));
-            insert.executeUpdate();
+        String id = Jobs.insertDue("test-key", TargetServer.get().url("/ok"), null);
+        try (Connection db = TestDatabase.connect()) {
             db.createStatement().execute("NOTIFY " + WakeUpSignal.JOBS);
         }
         // Any time far below the hour-long poll shows the notification arrived; the first request of a fresh
         // instance on a busy machine may itself take seconds.
-        await().atMost(Duration.ofSeconds(30)).until(() -> Api.status(id.toString()).equals("finished"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> Api.status(id).equals("finished"));
     }
 }

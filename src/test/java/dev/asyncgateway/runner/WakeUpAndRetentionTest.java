@@ -2,6 +2,7 @@ package dev.asyncgateway.runner;
 
 import dev.asyncgateway.testsupport.Api;
 import dev.asyncgateway.testsupport.TargetServer;
+import dev.asyncgateway.testsupport.Jobs;
 import dev.asyncgateway.testsupport.TestDatabase;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -13,7 +14,6 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,18 +66,11 @@ class WakeUpAndRetentionTest {
 
     @Test
     void aJobAddedByAnotherInstanceRunsOnItsNotification() throws Exception {
-        UUID id = UUID.randomUUID();
-        try (Connection db = TestDatabase.connect();
-             PreparedStatement insert = db.prepareStatement("""
-                     insert into job (id, account_id, status_url, url, deadline_at)
-                     select ?, id, 'http://elsewhere/jobs/' || ?, ?, now() + interval '1 minute' from account limit 1""")) {
-            insert.setObject(1, id);
-            insert.setString(2, id.toString());
-            insert.setString(3, target.url("/ok"));
-            insert.executeUpdate();
+        String id = Jobs.insertDue("test-key", target.url("/ok"), null);
+        try (Connection db = TestDatabase.connect()) {
             db.createStatement().execute("NOTIFY gateway_jobs_due");
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> Api.status(id.toString()).equals("finished"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> Api.status(id).equals("finished"));
     }
 
     @Test
