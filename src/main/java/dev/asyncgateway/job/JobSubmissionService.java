@@ -105,18 +105,36 @@ public class JobSubmissionService {
     }
 
     /**
-     * @param body            the request body as sent
-     * @param batch           true for {@code POST /batchjobs} ({@code urls}), false for {@code POST /jobs} ({@code url})
-     * @param statusUrlPrefix absolute URL that a job id is appended to, ending in {@code /jobs/}
-     * @param idempotencyKey  the {@code Idempotency-Key} header, or null
+     * A submission read and validated, to be authenticated and stored by {@link #submit}.
+     *
+     * @param apiKey the {@code apiKey} field, or null
+     * @param key    the {@code Idempotency-Key} with the request's fingerprint, or null
      */
-    public Uni<List<JobView>> submit(JsonNode body, boolean batch, String statusUrlPrefix, String idempotencyKey) {
+    public record Submission(JobRequest request, boolean batch, IdempotencyKey key, String apiKey) {
+    }
+
+    /**
+     * Checks a request body; CPU only (no I/O), so a large one can run off the event loop.
+     *
+     * @param body           the request body as parsed
+     * @param batch          true for {@code POST /batchjobs} ({@code urls}), false for {@code POST /jobs} ({@code url})
+     * @param idempotencyKey the {@code Idempotency-Key} header, or null
+     */
+    public Submission validate(JsonNode body, boolean batch, String idempotencyKey) {
         JobRequest request = parser.parse(body, batch);
         IdempotencyKey key = IdempotencyKey.of(idempotencyKey, body);
         String apiKey = body.hasNonNull("apiKey") && body.get("apiKey").isTextual() ? body.get("apiKey").asText() : null;
-        return accounts.authenticate(apiKey)
+        return new Submission(request, batch, key, apiKey);
+    }
+
+    /**
+     * @param statusUrlPrefix absolute URL that a job id is appended to, ending in {@code /jobs/}
+     */
+    public Uni<List<JobView>> submit(Submission submission, String statusUrlPrefix) {
+        return accounts.authenticate(submission.apiKey())
                 .invoke(rateLimiter::acquire)
-                .chain(accountId -> store(accountId, request, batch, statusUrlPrefix, key));
+                .chain(accountId -> store(accountId, submission.request(), submission.batch(), statusUrlPrefix,
+                        submission.key()));
     }
 
     private Uni<List<JobView>> store(UUID accountId, JobRequest request, boolean batch, String statusUrlPrefix,
