@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Accepts jobs: validate, authenticate, rate-limit, store durably (committed before the answer), wake the
@@ -150,12 +151,7 @@ public class JobSubmissionService {
             UUID leaseToken = runner.reserve() ? UUID.randomUUID() : null;
             NewJob job = new NewJob(ids.get(0), accountId, statusUrlPrefix + ids.get(0), request, headersJson, apiParamsJson,
                     leaseToken);
-            return singleInserts.submit(job)
-                    .onFailure().invoke(() -> {
-                        if (leaseToken != null) {
-                            runner.cancelReservation();
-                        }
-                    })
+            return Uni.createFrom().completionStage(insert(job))
                     .map(ignored -> accepted(accountId, ids, batchId, request, statusUrlPrefix));
         }
         Duration keyTtl = config.jobs().idempotencyKeyTtl();
@@ -167,6 +163,22 @@ public class JobSubmissionService {
                     wakeUp.jobsAdded();
                     return Uni.createFrom().item(accepted(accountId, ids, batchId, request, statusUrlPrefix));
                 });
+    }
+
+    /**
+     * Completes when the job is committed. Its reserved slot follows the insert, not the client: a client that
+     * disconnects meanwhile cancels only its wait, and the insert goes on. Stored, the job is started in that slot or
+     * hands it back ({@link #startOrAnnounce}); not stored, the slot is handed back here, once.
+     */
+    private CompletableFuture<Void> insert(NewJob job) {
+        CompletableFuture<Void> committed = new CompletableFuture<>();
+        singleInserts.submit(job).subscribe().with(committed::complete, failure -> {
+            if (job.leaseToken() != null) {
+                runner.cancelReservation();
+            }
+            committed.completeExceptionally(failure);
+        });
+        return committed;
     }
 
     /** Answers with the views of jobs just committed (and announced). */
