@@ -1,5 +1,6 @@
 package dev.asyncgateway.api;
 
+import dev.asyncgateway.common.CpuWorkers;
 import dev.asyncgateway.job.IdempotencyKey;
 import dev.asyncgateway.job.JobCancellationService;
 import dev.asyncgateway.job.JobQueryService;
@@ -32,6 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import java.time.Duration;
 import java.util.List;
 
 /** The ScraperAPI-compatible async API: submit, poll, list and cancel jobs. */
@@ -42,6 +44,8 @@ import java.util.List;
         description = "The account's API key; 'Authorization: Token <key>' or the apiKey query parameter work too")
 @Tag(name = "Jobs", description = "Submit, poll, list and cancel jobs (the ScraperAPI async API)")
 public class JobResource {
+
+    private static final Duration BUSY_RETRY_AFTER = Duration.ofSeconds(1);
 
     @Inject
     JobSubmissionService submissions;
@@ -57,6 +61,9 @@ public class JobResource {
 
     @Inject
     JsonBodies bodies;
+
+    @Inject
+    CpuWorkers cpuWorkers;
 
     @Context
     UriInfo uriInfo;
@@ -85,8 +92,7 @@ public class JobResource {
     @Path("jobs")
     @Consumes(MediaType.WILDCARD)
     public Uni<JobView> submit(String body, @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
-        return submissions.submit(bodies.parse(body), false, statusUrls.prefix(uriInfo), idempotencyKey)
-                .map(views -> views.get(0));
+        return submit(body, false, idempotencyKey).map(views -> views.get(0));
     }
 
     @Operation(summary = "Submit many jobs at once",
@@ -105,7 +111,20 @@ public class JobResource {
     @Path("batchjobs")
     @Consumes(MediaType.WILDCARD)
     public Uni<List<JobView>> submitBatch(String body, @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
-        return submissions.submit(bodies.parse(body), true, statusUrls.prefix(uriInfo), idempotencyKey);
+        return submit(body, true, idempotencyKey);
+    }
+
+    /**
+     * Reading and checking a large body (up to 16 MiB, 50,000 URLs) would hold an event loop for long, so it runs on
+     * the CPU workers; while too many wait for them, a large submission is answered 503, to be retried.
+     */
+    private Uni<List<JobView>> submit(String body, boolean batch, String idempotencyKey) {
+        String statusUrlPrefix = statusUrls.prefix(uriInfo);
+        long size = body == null ? 0 : body.length();
+        return cpuWorkers.tryRun(size, () -> submissions.validate(bodies.parse(body), batch, idempotencyKey))
+                .onFailure(CpuWorkers.Saturated.class).transform(busy -> ClientError.unavailable(
+                        "the gateway is busy reading other large submissions, try again shortly", BUSY_RETRY_AFTER))
+                .chain(submission -> submissions.submit(submission, statusUrlPrefix));
     }
 
     /** The statusUrl: the unguessable id (74 random bits) is the capability, so no key is needed (as in ScraperAPI). */

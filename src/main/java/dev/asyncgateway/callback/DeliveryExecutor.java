@@ -1,5 +1,6 @@
 package dev.asyncgateway.callback;
 
+import dev.asyncgateway.common.CpuWorkers;
 import dev.asyncgateway.common.PeerText;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.observability.GatewayMetrics;
@@ -33,6 +34,9 @@ public class DeliveryExecutor {
     DeliveryRequestBuilder requests;
 
     @Inject
+    CpuWorkers cpuWorkers;
+
+    @Inject
     DeliverySender sender;
 
     @Inject
@@ -56,12 +60,24 @@ public class DeliveryExecutor {
         }
         OffsetDateTime startedAt = OffsetDateTime.now();
         long started = System.nanoTime();
-        return Uni.createFrom().item(() -> requests.build(delivery))
+        return cpuWorkers.run(documentSize(delivery), () -> requests.build(delivery))
                 .chain(request -> sender.send(request)
                         .invoke(sent)
                         .map(result -> decide(delivery, result, startedAt, Duration.ofNanos(System.nanoTime() - started)))
                         .invoke(outcome -> attempted(delivery, request, outcome)))
                 .chain(this::record);
+    }
+
+    /** What encoding and signing the body costs in proportion to: the job (its response, mostly) or the event it carries. */
+    private static long documentSize(ClaimedDelivery delivery) {
+        if (delivery.job() == null) {
+            return length(delivery.payload());
+        }
+        return length(delivery.job().response()) + length(delivery.job().meta());
+    }
+
+    private static long length(String text) {
+        return text == null ? 0 : text.length();
     }
 
     private Uni<DeliveryOutcome> record(DeliveryOutcome outcome) {

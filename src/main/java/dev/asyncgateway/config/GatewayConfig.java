@@ -6,6 +6,7 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Every setting of the gateway. Each key is also an environment variable in upper case with
@@ -52,6 +53,8 @@ public interface GatewayConfig {
     Database database();
 
     Metrics metrics();
+
+    CpuWork cpuWork();
 
     interface Jobs {
         /** Largest {@code timeoutSec} a job may ask for; also the default. ScraperAPI's window is 24 h. */
@@ -325,5 +328,30 @@ public interface GatewayConfig {
          */
         @WithDefault("10s")
         Duration queueRefreshInterval();
+    }
+
+    /**
+     * The pool that CPU-heavy work runs on instead of an event loop (see {@code common.CpuWorkers}): converting
+     * pages to text or Markdown, encoding large results, building and signing large callbacks, reading large
+     * submissions. The event loops keep serving requests, health probes and lease renewals meanwhile.
+     */
+    interface CpuWork {
+        /** Threads of the pool; when unset, as many as the cores the JVM sees. */
+        OptionalInt threads();
+
+        /**
+         * Work proportional to its size (a result, a callback body or a submission larger than this many bytes) runs on
+         * the pool; smaller work runs at once on the event loop, where it costs less than the hop (well under a
+         * millisecond at 64 KiB). Converting a page always runs on the pool, whatever its size.
+         */
+        @WithDefault("65536")
+        int offloadAboveBytes();
+
+        /**
+         * Most tasks waiting for a thread of the pool. Past it, a large {@code POST /jobs} or {@code POST /batchjobs}
+         * is answered 503 with {@code Retry-After}; jobs and callbacks always wait their turn (their slots bound them).
+         */
+        @WithDefault("64")
+        int maxQueued();
     }
 }

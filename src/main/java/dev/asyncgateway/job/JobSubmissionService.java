@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Accepts jobs: validate, authenticate, rate-limit, store durably (committed before the answer), wake the
@@ -109,19 +110,37 @@ public class JobSubmissionService {
     }
 
     /**
-     * @param body            the request body as sent
-     * @param batch           true for {@code POST /batchjobs} ({@code urls}), false for {@code POST /jobs} ({@code url})
-     * @param statusUrlPrefix absolute URL that a job id is appended to, ending in {@code /jobs/}
-     * @param idempotencyKey  the {@code Idempotency-Key} header, or null
+     * A submission read and validated, to be authenticated and stored by {@link #submit}.
+     *
+     * @param apiKey the {@code apiKey} field, or null
+     * @param key    the {@code Idempotency-Key} with the request's fingerprint, or null
      */
-    public Uni<List<JobView>> submit(JsonNode body, boolean batch, String statusUrlPrefix, String idempotencyKey) {
+    public record Submission(JobRequest request, boolean batch, IdempotencyKey key, String apiKey) {
+    }
+
+    /**
+     * Checks a request body; CPU only (no I/O), so a large one can run off the event loop.
+     *
+     * @param body           the request body as parsed
+     * @param batch          true for {@code POST /batchjobs} ({@code urls}), false for {@code POST /jobs} ({@code url})
+     * @param idempotencyKey the {@code Idempotency-Key} header, or null
+     */
+    public Submission validate(JsonNode body, boolean batch, String idempotencyKey) {
         JobRequest parsed = parser.parse(body, batch);
         JobRequest request = parsed.withCallbackUrl(secrets.sealUrl(parsed.callbackUrl()));
         IdempotencyKey key = IdempotencyKey.of(idempotencyKey, body);
         String apiKey = body.hasNonNull("apiKey") && body.get("apiKey").isTextual() ? body.get("apiKey").asText() : null;
-        return accounts.authenticate(apiKey)
+        return new Submission(request, batch, key, apiKey);
+    }
+
+    /**
+     * @param statusUrlPrefix absolute URL that a job id is appended to, ending in {@code /jobs/}
+     */
+    public Uni<List<JobView>> submit(Submission submission, String statusUrlPrefix) {
+        return accounts.authenticate(submission.apiKey())
                 .invoke(rateLimiter::acquire)
-                .chain(accountId -> store(accountId, request, batch, statusUrlPrefix, key));
+                .chain(accountId -> store(accountId, submission.request(), submission.batch(), statusUrlPrefix,
+                        submission.key()));
     }
 
     private Uni<List<JobView>> store(UUID accountId, JobRequest request, boolean batch, String statusUrlPrefix,
@@ -137,12 +156,7 @@ public class JobSubmissionService {
             UUID leaseToken = runner.reserve() ? UUID.randomUUID() : null;
             NewJob job = new NewJob(ids.get(0), accountId, statusUrlPrefix + ids.get(0), request, headersJson, apiParamsJson,
                     leaseToken);
-            return singleInserts.submit(job)
-                    .onFailure().invoke(() -> {
-                        if (leaseToken != null) {
-                            runner.cancelReservation();
-                        }
-                    })
+            return Uni.createFrom().completionStage(insert(job))
                     .map(ignored -> accepted(accountId, ids, batchId, request, statusUrlPrefix));
         }
         Duration keyTtl = config.jobs().idempotencyKeyTtl();
@@ -154,6 +168,22 @@ public class JobSubmissionService {
                     wakeUp.jobsAdded();
                     return Uni.createFrom().item(accepted(accountId, ids, batchId, request, statusUrlPrefix));
                 });
+    }
+
+    /**
+     * Completes when the job is committed. Its reserved slot follows the insert, not the client: a client that
+     * disconnects meanwhile cancels only its wait, and the insert goes on. Stored, the job is started in that slot or
+     * hands it back ({@link #startOrAnnounce}); not stored, the slot is handed back here, once.
+     */
+    private CompletableFuture<Void> insert(NewJob job) {
+        CompletableFuture<Void> committed = new CompletableFuture<>();
+        singleInserts.submit(job).subscribe().with(committed::complete, failure -> {
+            if (job.leaseToken() != null) {
+                runner.cancelReservation();
+            }
+            committed.completeExceptionally(failure);
+        });
+        return committed;
     }
 
     /** Answers with the views of jobs just committed (and announced). */

@@ -1,6 +1,8 @@
 package dev.asyncgateway.runner;
 
+import dev.asyncgateway.common.CpuWorkers;
 import dev.asyncgateway.config.GatewayConfig;
+import dev.asyncgateway.job.ApiParams;
 import dev.asyncgateway.observability.GatewayMetrics;
 import dev.asyncgateway.store.JobOutcome;
 import dev.asyncgateway.store.JobRow;
@@ -12,6 +14,7 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /** Runs one claimed job once: fetch its target, decide finished / failed / retry, record that. */
 @ApplicationScoped
@@ -34,6 +37,9 @@ public class JobExecutor {
 
     @Inject
     ResponseRenderer renderer;
+
+    @Inject
+    CpuWorkers cpuWorkers;
 
     @Inject
     JobCompletion completion;
@@ -66,7 +72,7 @@ public class JobExecutor {
                     metrics.fetchAttempt(result, System.nanoTime() - start);
                     fetched.run();
                 })
-                .map(result -> decide(job, leaseToken, target, result))
+                .chain(result -> decide(job, leaseToken, target, result))
                 .chain(outcome -> completion.record(outcome).invoke(() -> {
                     if (outcome.retryDelay() != null && outcome.retryDelay().compareTo(config.runner().pollInterval()) < 0) {
                         wakeUp.jobsDueIn(outcome.retryDelay());
@@ -81,19 +87,25 @@ public class JobExecutor {
         return completion.record(JobOutcome.failed(job.id(), leaseToken, INVALID_STORED_REQUEST));
     }
 
-    private JobOutcome decide(JobRow job, UUID leaseToken, TargetRequest target, FetchResult result) {
+    private Uni<JobOutcome> decide(JobRow job, UUID leaseToken, TargetRequest target, FetchResult result) {
         if (result instanceof FetchResult.Answer answer) {
             if (retryPolicy.isRetryable(answer.statusCode(), target.params().retry404())) {
-                return JobOutcome.retry(job.id(), leaseToken,
-                        retryPolicy.delayAfter(job.attempts(), answer.headers().get("retry-after")));
+                return Uni.createFrom().item(JobOutcome.retry(job.id(), leaseToken,
+                        retryPolicy.delayAfter(job.attempts(), answer.headers().get("retry-after"))));
             }
-            return JobOutcome.finished(job.id(), leaseToken, renderer.render(answer, target.params()));
+            return render(answer, target.params()).map(response -> JobOutcome.finished(job.id(), leaseToken, response));
         }
         FetchResult.Failure failure = (FetchResult.Failure) result;
         LOG.debugf("job %s attempt %d: %s (%s)", job.id(), job.attempts(), failure.kind(), failure.message());
         if (failure.retryable()) {
-            return JobOutcome.retry(job.id(), leaseToken, retryPolicy.delayAfter(job.attempts(), null));
+            return Uni.createFrom().item(JobOutcome.retry(job.id(), leaseToken, retryPolicy.delayAfter(job.attempts(), null)));
         }
-        return JobOutcome.failed(job.id(), leaseToken, failure.kind());
+        return Uni.createFrom().item(JobOutcome.failed(job.id(), leaseToken, failure.kind()));
+    }
+
+    /** Off the event loop when large, and always when converting: a conversion costs far more per byte than encoding. */
+    private Uni<String> render(FetchResult.Answer answer, ApiParams params) {
+        Supplier<String> rendering = () -> renderer.render(answer, params);
+        return params.outputFormat() == null ? cpuWorkers.run(answer.body().length, rendering) : cpuWorkers.run(rendering);
     }
 }
