@@ -1,5 +1,6 @@
 package dev.asyncgateway.api;
 
+import dev.asyncgateway.common.ClientError;
 import dev.asyncgateway.config.GatewayConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

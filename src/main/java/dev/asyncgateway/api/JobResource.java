@@ -1,10 +1,13 @@
 package dev.asyncgateway.api;
 
+import dev.asyncgateway.common.ClientError;
 import dev.asyncgateway.common.CpuWorkers;
 import dev.asyncgateway.job.IdempotencyKey;
 import dev.asyncgateway.job.JobCancellationService;
+import dev.asyncgateway.job.JobPage;
 import dev.asyncgateway.job.JobQueryService;
 import dev.asyncgateway.job.JobSubmissionService;
+import dev.asyncgateway.job.JobView;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;

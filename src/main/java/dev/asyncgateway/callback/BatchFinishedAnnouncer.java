@@ -1,9 +1,9 @@
 package dev.asyncgateway.callback;
 
-import dev.asyncgateway.config.GatewayConfig;
-import dev.asyncgateway.runner.WakeUpSignal;
 import dev.asyncgateway.store.BatchStore;
+import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.store.StateChange;
+import dev.asyncgateway.queue.WakeUpSignal;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

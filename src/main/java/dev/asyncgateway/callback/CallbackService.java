@@ -1,13 +1,13 @@
 package dev.asyncgateway.callback;
 
 import dev.asyncgateway.account.AccountService;
-import dev.asyncgateway.api.ClientError;
-import dev.asyncgateway.config.GatewayConfig;
-import dev.asyncgateway.job.JobQueryService;
-import dev.asyncgateway.runner.WakeUpSignal;
+import dev.asyncgateway.common.ClientError;
 import dev.asyncgateway.store.DeliveryAttempt;
 import dev.asyncgateway.store.DeliveryStore;
+import dev.asyncgateway.config.GatewayConfig;
+import dev.asyncgateway.job.JobQueryService;
 import dev.asyncgateway.store.JobRow;
+import dev.asyncgateway.queue.WakeUpSignal;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

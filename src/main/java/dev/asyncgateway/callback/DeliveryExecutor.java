@@ -1,12 +1,12 @@
 package dev.asyncgateway.callback;
 
+import dev.asyncgateway.store.ClaimedDelivery;
 import dev.asyncgateway.common.CpuWorkers;
-import dev.asyncgateway.common.PeerText;
+import dev.asyncgateway.store.DeliveryOutcome;
+import dev.asyncgateway.outbound.FetchResult;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.observability.GatewayMetrics;
-import dev.asyncgateway.runner.FetchResult;
-import dev.asyncgateway.store.ClaimedDelivery;
-import dev.asyncgateway.store.DeliveryOutcome;
+import dev.asyncgateway.common.PeerText;
 import dev.asyncgateway.store.DeliveryOutcome.Next;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

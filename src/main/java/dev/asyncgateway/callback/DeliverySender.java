@@ -1,15 +1,15 @@
 package dev.asyncgateway.callback;
 
+import dev.asyncgateway.outbound.CappedBodyCodec;
+import dev.asyncgateway.outbound.CheckedAddress;
+import dev.asyncgateway.outbound.FetchResult;
 import dev.asyncgateway.config.GatewayConfig;
-import dev.asyncgateway.runner.CappedBodyCodec;
-import dev.asyncgateway.runner.FetchFailures;
-import dev.asyncgateway.runner.FetchResult;
-import dev.asyncgateway.runner.OutboundClientOptions;
-import dev.asyncgateway.runner.RequestDeadline;
+import dev.asyncgateway.outbound.OutboundClientOptions;
+import dev.asyncgateway.outbound.OutboundFailures;
+import dev.asyncgateway.outbound.OutboundUrlPolicy;
+import dev.asyncgateway.outbound.RequestDeadline;
+import dev.asyncgateway.outbound.SafeAddressResolver;
 import dev.asyncgateway.runner.TargetFetcher;
-import dev.asyncgateway.urlpolicy.CheckedAddress;
-import dev.asyncgateway.urlpolicy.OutboundUrlPolicy;
-import dev.asyncgateway.urlpolicy.SafeAddressResolver;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
@@ -43,7 +43,7 @@ public class DeliverySender {
     GatewayConfig config;
 
     @Inject
-    FetchFailures failures;
+    OutboundFailures failures;
 
     @Inject
     SafeAddressResolver resolver;

@@ -1,6 +1,6 @@
 package dev.asyncgateway.callback;
 
-import dev.asyncgateway.api.ClientError;
+import dev.asyncgateway.common.ClientError;
 import dev.asyncgateway.common.SecretBox;
 import dev.asyncgateway.common.SecretsAtRest;
 import dev.asyncgateway.store.StoredSecretsStore;

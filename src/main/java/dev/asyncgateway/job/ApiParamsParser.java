@@ -1,7 +1,8 @@
 package dev.asyncgateway.job;
 
+import dev.asyncgateway.store.ApiParams;
+import dev.asyncgateway.common.ClientError;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.asyncgateway.api.ClientError;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Iterator;

@@ -1,7 +1,7 @@
 package dev.asyncgateway.job;
 
+import dev.asyncgateway.common.ClientError;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.asyncgateway.api.ClientError;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

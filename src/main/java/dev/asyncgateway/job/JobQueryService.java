@@ -1,9 +1,7 @@
 package dev.asyncgateway.job;
 
 import dev.asyncgateway.account.AccountService;
-import dev.asyncgateway.api.ClientError;
-import dev.asyncgateway.api.JobPage;
-import dev.asyncgateway.api.JobView;
+import dev.asyncgateway.common.ClientError;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.store.JobRow;
 import dev.asyncgateway.store.JobStore;

@@ -1,5 +1,6 @@
 package dev.asyncgateway.job;
 
+import dev.asyncgateway.store.ApiParams;
 import java.util.List;
 import java.util.Map;
 

@@ -1,23 +1,23 @@
 package dev.asyncgateway.job;
 
+import dev.asyncgateway.account.AccountService;
+import dev.asyncgateway.common.ClientError;
+import dev.asyncgateway.common.CredentialMask;
+import dev.asyncgateway.config.GatewayConfig;
+import dev.asyncgateway.observability.GatewayMetrics;
+import dev.asyncgateway.queue.GroupCommit;
+import dev.asyncgateway.store.IdempotencyKeyStore;
+import dev.asyncgateway.runner.JobClaimLoop;
+import dev.asyncgateway.store.JobRow;
+import dev.asyncgateway.store.JobStore;
+import dev.asyncgateway.store.NewJob;
+import dev.asyncgateway.common.SecretsAtRest;
+import dev.asyncgateway.queue.WakeUpSignal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.TimeBasedEpochRandomGenerator;
-import dev.asyncgateway.account.AccountService;
-import dev.asyncgateway.api.ClientError;
-import dev.asyncgateway.api.JobView;
-import dev.asyncgateway.common.SecretsAtRest;
-import dev.asyncgateway.config.GatewayConfig;
-import dev.asyncgateway.observability.GatewayMetrics;
-import dev.asyncgateway.runner.JobPoller;
-import dev.asyncgateway.runner.WakeUpSignal;
-import dev.asyncgateway.store.GroupCommit;
-import dev.asyncgateway.store.IdempotencyKeyStore;
-import dev.asyncgateway.store.JobStore;
-import dev.asyncgateway.store.JobRow;
-import dev.asyncgateway.store.NewJob;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -60,7 +60,7 @@ public class JobSubmissionService {
     WakeUpSignal wakeUp;
 
     @Inject
-    JobPoller runner;
+    JobClaimLoop runner;
 
     @Inject
     ObjectMapper json;

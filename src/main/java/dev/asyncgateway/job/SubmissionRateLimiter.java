@@ -1,6 +1,6 @@
 package dev.asyncgateway.job;
 
-import dev.asyncgateway.api.ClientError;
+import dev.asyncgateway.common.ClientError;
 import dev.asyncgateway.config.GatewayConfig;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;

@@ -1,6 +1,6 @@
 package dev.asyncgateway.observability;
 
-import dev.asyncgateway.runner.FetchResult;
+import dev.asyncgateway.outbound.FetchResult;
 import dev.asyncgateway.store.StateChange;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;

@@ -1,6 +1,6 @@
 package dev.asyncgateway.observability;
 
-import dev.asyncgateway.runner.GracefulShutdown;
+import dev.asyncgateway.queue.GracefulShutdown;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;

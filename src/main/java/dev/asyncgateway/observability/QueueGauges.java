@@ -1,8 +1,8 @@
 package dev.asyncgateway.observability;
 
-import dev.asyncgateway.callback.DeliveryPoller;
+import dev.asyncgateway.callback.DeliveryClaimLoop;
 import dev.asyncgateway.config.GatewayConfig;
-import dev.asyncgateway.runner.JobPoller;
+import dev.asyncgateway.runner.JobClaimLoop;
 import dev.asyncgateway.store.QueueSnapshot;
 import dev.asyncgateway.store.QueueStatsStore;
 import io.micrometer.core.instrument.Gauge;
@@ -37,10 +37,10 @@ public class QueueGauges {
     GatewayConfig config;
 
     @Inject
-    JobPoller jobs;
+    JobClaimLoop jobs;
 
     @Inject
-    DeliveryPoller deliveries;
+    DeliveryClaimLoop deliveries;
 
     private final AtomicBoolean refreshing = new AtomicBoolean();
     private volatile QueueSnapshot latest;
@@ -58,9 +58,9 @@ public class QueueGauges {
                 QueueSnapshot::deliveriesDue);
         queueGauge("gateway.deliveries.oldest.due.age", "How long the oldest due delivery has waited", "seconds",
                 QueueSnapshot::oldestDueDeliveryAgeSeconds);
-        Gauge.builder("gateway.jobs.inflight", jobs, JobPoller::inFlight)
+        Gauge.builder("gateway.jobs.inflight", jobs, JobClaimLoop::inFlight)
                 .description("Target fetches in flight on this instance").register(registry);
-        Gauge.builder("gateway.deliveries.inflight", deliveries, DeliveryPoller::inFlight)
+        Gauge.builder("gateway.deliveries.inflight", deliveries, DeliveryClaimLoop::inFlight)
                 .description("Callback and notification attempts in flight on this instance").register(registry);
     }
 

@@ -1,14 +1,15 @@
 package dev.asyncgateway.runner;
 
 import dev.asyncgateway.callback.BatchFinishedAnnouncer;
-import dev.asyncgateway.callback.DeliveryPoller;
+import dev.asyncgateway.store.ClaimedDelivery;
+import dev.asyncgateway.callback.DeliveryClaimLoop;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.observability.GatewayMetrics;
-import dev.asyncgateway.store.ClaimedDelivery;
-import dev.asyncgateway.store.GroupCommit;
+import dev.asyncgateway.queue.GroupCommit;
 import dev.asyncgateway.store.JobOutcome;
 import dev.asyncgateway.store.JobStore;
 import dev.asyncgateway.store.StateChange;
+import dev.asyncgateway.queue.WakeUpSignal;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.annotation.PostConstruct;
@@ -48,7 +49,7 @@ public class JobCompletion {
     BatchFinishedAnnouncer batches;
 
     @Inject
-    DeliveryPoller deliveries;
+    DeliveryClaimLoop deliveries;
 
     @Inject
     Vertx vertx;

@@ -1,9 +1,15 @@
 package dev.asyncgateway.runner;
 
+import dev.asyncgateway.store.ApiParams;
+import dev.asyncgateway.outbound.CappedBodyCodec;
+import dev.asyncgateway.outbound.FetchResult;
 import dev.asyncgateway.config.GatewayConfig;
-import dev.asyncgateway.job.ApiParams;
-import dev.asyncgateway.urlpolicy.OutboundUrlPolicy;
-import dev.asyncgateway.urlpolicy.SafeAddressResolver;
+import dev.asyncgateway.outbound.OutboundClientOptions;
+import dev.asyncgateway.outbound.OutboundFailures;
+import dev.asyncgateway.outbound.OutboundUrlPolicy;
+import dev.asyncgateway.outbound.RedirectCredentials;
+import dev.asyncgateway.outbound.RequestDeadline;
+import dev.asyncgateway.outbound.SafeAddressResolver;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
@@ -50,7 +56,7 @@ public class TargetFetcher {
     GatewayConfig config;
 
     @Inject
-    FetchFailures failures;
+    OutboundFailures failures;
 
     @Inject
     SafeAddressResolver resolver;

@@ -1,6 +1,6 @@
 package dev.asyncgateway.runner;
 
-import dev.asyncgateway.job.ApiParams;
+import dev.asyncgateway.store.ApiParams;
 
 import java.util.Map;
 

@@ -1,6 +1,5 @@
 package dev.asyncgateway.store;
 
-import dev.asyncgateway.account.Account;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;

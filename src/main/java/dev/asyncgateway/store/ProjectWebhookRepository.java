@@ -1,6 +1,5 @@
 package dev.asyncgateway.store;
 
-import dev.asyncgateway.callback.ProjectWebhook;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
 

@@ -1,14 +1,14 @@
 package dev.asyncgateway.callback;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.asyncgateway.testsupport.Api;
 import dev.asyncgateway.store.ClaimedDelivery;
 import dev.asyncgateway.store.DeliveryStore;
-import dev.asyncgateway.testsupport.Api;
 import dev.asyncgateway.testsupport.WebhookReceiver;
+import dev.asyncgateway.testsupport.Webhooks;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.asyncgateway.testsupport.WebhookReceiver.Answer;
 import dev.asyncgateway.testsupport.WebhookReceiver.Received;
-import dev.asyncgateway.testsupport.Webhooks;
 import dev.asyncgateway.testsupport.Webhooks.TestAccount;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;

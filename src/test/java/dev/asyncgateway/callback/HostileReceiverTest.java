@@ -2,10 +2,10 @@ package dev.asyncgateway.callback;
 
 import dev.asyncgateway.testsupport.Api;
 import dev.asyncgateway.testsupport.HostileServer;
-import dev.asyncgateway.testsupport.HostileServer.Behaviour;
 import dev.asyncgateway.testsupport.TargetServer;
 import dev.asyncgateway.testsupport.WebhookReceiver;
 import dev.asyncgateway.testsupport.Webhooks;
+import dev.asyncgateway.testsupport.HostileServer.Behaviour;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,5 @@
 package dev.asyncgateway.common;
 
-import dev.asyncgateway.job.CredentialMask;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

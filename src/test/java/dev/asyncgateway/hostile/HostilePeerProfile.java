@@ -1,6 +1,6 @@
 package dev.asyncgateway.hostile;
 
-import dev.asyncgateway.urlpolicy.LoopbackAllowListProfile;
+import dev.asyncgateway.outbound.LoopbackAllowListProfile;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
 import java.util.HashMap;

@@ -1,5 +1,6 @@
 package dev.asyncgateway.job;
 
+import dev.asyncgateway.common.CredentialMask;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

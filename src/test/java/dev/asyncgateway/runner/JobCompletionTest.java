@@ -1,7 +1,7 @@
 package dev.asyncgateway.runner;
 
-import dev.asyncgateway.store.JobOutcome;
 import dev.asyncgateway.testsupport.Api;
+import dev.asyncgateway.store.JobOutcome;
 import dev.asyncgateway.testsupport.WebhookReceiver;
 import dev.asyncgateway.testsupport.Webhooks;
 import dev.asyncgateway.testsupport.Webhooks.TestAccount;

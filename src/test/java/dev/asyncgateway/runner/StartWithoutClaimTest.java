@@ -1,17 +1,18 @@
 package dev.asyncgateway.runner;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.asyncgateway.callback.DeliveryPoller;
 import dev.asyncgateway.testsupport.Api;
+import dev.asyncgateway.callback.DeliveryClaimLoop;
 import dev.asyncgateway.testsupport.Jobs;
 import dev.asyncgateway.testsupport.Metrics;
 import dev.asyncgateway.testsupport.TargetServer;
 import dev.asyncgateway.testsupport.TestDatabase;
+import dev.asyncgateway.queue.WakeUpAndRetentionTest;
 import dev.asyncgateway.testsupport.WebhookReceiver;
+import dev.asyncgateway.testsupport.Webhooks;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.asyncgateway.testsupport.WebhookReceiver.Answer;
 import dev.asyncgateway.testsupport.WebhookReceiver.Received;
-import dev.asyncgateway.testsupport.Webhooks;
 import dev.asyncgateway.testsupport.Webhooks.TestAccount;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -65,10 +66,10 @@ class StartWithoutClaimTest {
     URL jobs;
 
     @Inject
-    JobPoller runner;
+    JobClaimLoop runner;
 
     @Inject
-    DeliveryPoller deliveries;
+    DeliveryClaimLoop deliveries;
 
     /** A slot is reserved only outside a claim: no claim for the previous test's work may overlap this test's. */
     @BeforeEach

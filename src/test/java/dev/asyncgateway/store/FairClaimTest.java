@@ -1,8 +1,7 @@
 package dev.asyncgateway.store;
 
-import dev.asyncgateway.job.ApiParams;
-import dev.asyncgateway.job.JobRequest;
 import dev.asyncgateway.testsupport.Api;
+import dev.asyncgateway.job.JobRequest;
 import dev.asyncgateway.testsupport.Jobs;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;

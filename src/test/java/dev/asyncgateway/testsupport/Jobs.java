@@ -1,6 +1,6 @@
 package dev.asyncgateway.testsupport;
 
-import dev.asyncgateway.account.ApiKeys;
+import dev.asyncgateway.common.ApiKeys;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,0 +1,56 @@
+package dev.asyncgateway.job;
+
+import dev.asyncgateway.common.CredentialMask;
+import dev.asyncgateway.store.JobRow;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/**
+ * A job as clients see it at its {@code statusUrl}, in lists, and as a callback body. The shape is
+ * ScraperAPI's; {@code meta} and {@code response} are passed through as stored, without re-parsing.
+ */
+@RegisterForReflection
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"id", "status", "statusUrl", "url", "attempts", "batchId", "project", "meta", "failReason",
+        "response", "callback", "createdAt", "finishedAt"})
+public record JobView(
+        UUID id,
+        String status,
+        String statusUrl,
+        String url,
+        int attempts,
+        UUID batchId,
+        String project,
+        @JsonRawValue String meta,
+        String failReason,
+        @JsonRawValue String response,
+        CallbackView callback,
+        OffsetDateTime createdAt,
+        OffsetDateTime finishedAt) {
+
+    /** The state of the job's webhook delivery; credentials in the URL are masked. */
+    @RegisterForReflection
+    public record CallbackView(String url, String status, int attempts) {
+    }
+
+    public static JobView of(JobRow job) {
+        return new JobView(job.id(), job.status(), job.statusUrl(), job.url(), job.attempts(), job.batchId(),
+                job.project(), job.meta(), job.failReason(), job.response(), callback(job), job.createdAt(),
+                job.finishedAt());
+    }
+
+    private static CallbackView callback(JobRow job) {
+        if (job.callback() != null) {
+            return new CallbackView(CredentialMask.url(job.callback().url()), job.callback().status(), job.callback().attempts());
+        }
+        if (job.callbackUrl() != null && job.isRunning()) {
+            return new CallbackView(CredentialMask.url(job.callbackUrl()), "pending", 0);
+        }
+        return null;
+    }
+}

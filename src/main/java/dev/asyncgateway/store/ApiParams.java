@@ -1,0 +1,21 @@
+package dev.asyncgateway.store;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * The ScraperAPI {@code apiParams} this gateway honours, normalised at submission and stored with
+ * the job as JSON.
+ *
+ * @param followRedirect follow 3xx answers (bounded hop count); default true
+ * @param keepHeaders    send the job's own headers to the target instead of safe defaults
+ * @param deviceType     {@code desktop} or {@code mobile}: picks a realistic User-Agent
+ * @param retry404       treat a 404 as retryable instead of a final answer
+ * @param outputFormat   {@code text} or {@code markdown}: convert an HTML body; null keeps it as is
+ */
+@RegisterForReflection
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ApiParams(boolean followRedirect, boolean keepHeaders, String deviceType, boolean retry404, String outputFormat) {
+
+    public static final ApiParams DEFAULTS = new ApiParams(true, false, null, false, null);
+}

@@ -1,0 +1,87 @@
+package dev.asyncgateway.outbound;
+
+import dev.asyncgateway.testsupport.TargetServer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PfxOptions;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.ext.web.client.WebClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Requests go to the address the policy checked, never to a fresh DNS answer, and still name the original host. */
+class CheckedAddressTest {
+
+    private static final Vertx VERTX = Vertx.vertx();
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @AfterAll
+    static void close() {
+        VERTX.closeAndAwait();
+    }
+
+    @Test
+    void connectsToTheCheckedAddressAndKeepsTheHostHeader() throws Exception {
+        TargetServer target = TargetServer.get();
+        int port = Integer.parseInt(target.url("").substring(target.url("").lastIndexOf(':') + 1));
+        // A name no resolver knows: the request can only arrive if it is sent to the checked address.
+        OutboundUrl url = new OutboundUrl("http://unresolvable.invalid:" + port + "/echo?x=1", false,
+                "unresolvable.invalid", port, null, "/echo?x=1");
+        WebClient client = WebClient.create(VERTX);
+
+        var answer = new CheckedAddress(url, InetAddress.getByName("127.0.0.1")).request(client, HttpMethod.GET)
+                .send().await().atMost(WAIT).bodyAsJsonObject();
+
+        assertEquals("unresolvable.invalid:" + port, answer.getJsonObject("headers").getString("host"));
+        client.close();
+    }
+
+    @Test
+    void tlsNamesTheOriginalHostInSniAndVerifiesItsCertificate(@TempDir Path dir) throws Exception {
+        PfxOptions certificate = selfSignedCertificate(dir, "gateway.test");
+        AtomicReference<String> serverName = new AtomicReference<>();
+        var server = VERTX.createHttpServer(new HttpServerOptions().setSsl(true).setSni(true)
+                        .setKeyCertOptions(certificate))
+                .requestHandler(request -> {
+                    serverName.set(request.connection().indicatedServerName());
+                    request.response().endAndForget("ok");
+                })
+                .listen(0, "127.0.0.1").await().atMost(WAIT);
+        int port = server.actualPort();
+        OutboundUrl url = new OutboundUrl("https://gateway.test:" + port + "/", true, "gateway.test", port, null, "/");
+        WebClient client = WebClient.create(VERTX, new WebClientOptions()
+                .setTrustOptions(certificate).setVerifyHost(true));
+
+        var response = new CheckedAddress(url, InetAddress.getByName("127.0.0.1")).request(client, HttpMethod.GET)
+                .send().await().atMost(WAIT);
+
+        assertEquals(200, response.statusCode());
+        assertEquals("gateway.test", serverName.get());
+        client.close();
+        server.closeAndAwait();
+    }
+
+    /** A key pair and certificate for {@code name}, made by the JDK's keytool (no extra library needed). */
+    private static PfxOptions selfSignedCertificate(Path dir, String name) throws Exception {
+        Path keystore = dir.resolve("server.p12");
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Process process = new ProcessBuilder(keytool, "-genkeypair", "-alias", "server", "-keyalg", "EC",
+                "-dname", "CN=" + name, "-ext", "SAN=dns:" + name, "-validity", "2", "-storetype", "PKCS12",
+                "-keystore", keystore.toString(), "-storepass", "changeit")
+                .redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0, () -> "keytool failed: " + output);
+        return new PfxOptions().setPath(keystore.toString()).setPassword("changeit");
+    }
+}
