@@ -1,6 +1,7 @@
 package dev.asyncgateway.api;
 
 import dev.asyncgateway.common.ClientError;
+
 import java.util.UUID;
 
 /** Job ids in paths: anything that is not a UUID names no job. */

@@ -1,17 +1,18 @@
 package dev.asyncgateway.callback;
 
-import dev.asyncgateway.store.BatchStore;
 import dev.asyncgateway.config.GatewayConfig;
-import dev.asyncgateway.store.StateChange;
 import dev.asyncgateway.queue.WakeUpSignal;
+import dev.asyncgateway.runner.JobsEnded;
+import dev.asyncgateway.store.BatchStore;
+import dev.asyncgateway.store.StateChange;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.util.Collection;
-import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -35,9 +36,9 @@ public class BatchFinishedAnnouncer {
     @Inject
     WakeUpSignal wakeUp;
 
-    /** Called with the jobs a statement changed; checks the batches of those that ended. */
-    public void jobsEnded(List<StateChange> changes) {
-        Set<UUID> batchIds = changes.stream().filter(c -> c.ended() && c.batchId() != null)
+    /** Checks the batches of the jobs that a statement ended. */
+    void jobsEnded(@Observes JobsEnded event) {
+        Set<UUID> batchIds = event.changes().stream().filter(c -> c.ended() && c.batchId() != null)
                 .map(StateChange::batchId).collect(Collectors.toSet());
         if (!batchIds.isEmpty()) {
             announce(batchIds).subscribe().with(ignored -> { },

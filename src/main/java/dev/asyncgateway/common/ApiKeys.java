@@ -1,8 +1,5 @@
 package dev.asyncgateway.common;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -26,11 +23,7 @@ public final class ApiKeys {
     }
 
     public static byte[] hash(String apiKey) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(apiKey.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return Sha256.of(apiKey);
     }
 
     private static byte[] randomBytes(int n) {

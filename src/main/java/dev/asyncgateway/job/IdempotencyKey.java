@@ -1,11 +1,9 @@
 package dev.asyncgateway.job;
 
-import dev.asyncgateway.common.ClientError;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.asyncgateway.common.ClientError;
+import dev.asyncgateway.common.Sha256;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * A client's {@code Idempotency-Key} header and a fingerprint of the request it came with, so a replay
@@ -26,14 +24,7 @@ public record IdempotencyKey(String value, byte[] requestHash) {
         if (header.isEmpty() || header.length() > MAX_LENGTH || !header.chars().allMatch(c -> c > 32 && c < 127)) {
             throw ClientError.invalid("'" + HEADER + "' must be 1 to " + MAX_LENGTH + " visible ASCII characters", HEADER);
         }
-        return new IdempotencyKey(header, sha256(body.toString()));
+        return new IdempotencyKey(header, Sha256.of(body.toString()));
     }
 
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
-    }
 }

@@ -1,15 +1,16 @@
 package dev.asyncgateway.job;
 
 import dev.asyncgateway.account.AccountService;
-import dev.asyncgateway.callback.BatchFinishedAnnouncer;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.observability.GatewayMetrics;
+import dev.asyncgateway.queue.WakeUpSignal;
+import dev.asyncgateway.runner.JobsEnded;
 import dev.asyncgateway.store.JobRow;
 import dev.asyncgateway.store.JobStore;
 import dev.asyncgateway.store.StateChange;
-import dev.asyncgateway.queue.WakeUpSignal;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
@@ -40,7 +41,7 @@ public class JobCancellationService {
     GatewayMetrics metrics;
 
     @Inject
-    BatchFinishedAnnouncer batches;
+    Event<JobsEnded> jobsEnded;
 
     @Inject
     WakeUpSignal wakeUp;
@@ -61,7 +62,7 @@ public class JobCancellationService {
                     if (changes.stream().anyMatch(StateChange::callbackQueued)) {
                         wakeUp.deliveriesAdded();
                     }
-                    batches.jobsEnded(changes);
+                    jobsEnded.fire(new JobsEnded(changes));
                 })
                 .chain(() -> queries.get(job.id()));
     }

@@ -1,23 +1,24 @@
 package dev.asyncgateway.job;
 
-import dev.asyncgateway.account.AccountService;
-import dev.asyncgateway.common.ClientError;
-import dev.asyncgateway.common.CredentialMask;
-import dev.asyncgateway.config.GatewayConfig;
-import dev.asyncgateway.observability.GatewayMetrics;
-import dev.asyncgateway.queue.GroupCommit;
-import dev.asyncgateway.store.IdempotencyKeyStore;
-import dev.asyncgateway.runner.JobClaimLoop;
-import dev.asyncgateway.store.JobRow;
-import dev.asyncgateway.store.JobStore;
-import dev.asyncgateway.store.NewJob;
-import dev.asyncgateway.common.SecretsAtRest;
-import dev.asyncgateway.queue.WakeUpSignal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.TimeBasedEpochRandomGenerator;
+import dev.asyncgateway.account.AccountService;
+import dev.asyncgateway.common.ClientError;
+import dev.asyncgateway.common.CredentialMask;
+import dev.asyncgateway.common.SecretsAtRest;
+import dev.asyncgateway.config.GatewayConfig;
+import dev.asyncgateway.observability.GatewayMetrics;
+import dev.asyncgateway.queue.GroupCommit;
+import dev.asyncgateway.queue.WakeUpSignal;
+import dev.asyncgateway.runner.JobClaimLoop;
+import dev.asyncgateway.store.IdempotencyKeyStore;
+import dev.asyncgateway.store.JobRequest;
+import dev.asyncgateway.store.JobRow;
+import dev.asyncgateway.store.JobStore;
+import dev.asyncgateway.store.NewJob;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -160,7 +161,8 @@ public class JobSubmissionService {
                     .map(ignored -> accepted(accountId, ids, batchId, request, statusUrlPrefix));
         }
         Duration keyTtl = config.jobs().idempotencyKeyTtl();
-        return store.insert(accountId, batchId, statusUrlPrefix, ids, request, headersJson, apiParamsJson, key, keyTtl)
+        return store.insert(accountId, batchId, statusUrlPrefix, ids, request, headersJson, apiParamsJson,
+                        key == null ? null : key.value(), key == null ? null : key.requestHash(), keyTtl)
                 .chain(stored -> {
                     if (!stored) {
                         return replay(accountId, key, batch, keyTtl);

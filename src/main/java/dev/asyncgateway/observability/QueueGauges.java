@@ -1,8 +1,9 @@
 package dev.asyncgateway.observability;
 
-import dev.asyncgateway.callback.DeliveryClaimLoop;
 import dev.asyncgateway.config.GatewayConfig;
-import dev.asyncgateway.runner.JobClaimLoop;
+import dev.asyncgateway.queue.ClaimLoop;
+import dev.asyncgateway.store.ClaimedDelivery;
+import dev.asyncgateway.store.JobRow;
 import dev.asyncgateway.store.QueueSnapshot;
 import dev.asyncgateway.store.QueueStatsStore;
 import io.micrometer.core.instrument.Gauge;
@@ -37,10 +38,10 @@ public class QueueGauges {
     GatewayConfig config;
 
     @Inject
-    JobClaimLoop jobs;
+    ClaimLoop<JobRow> jobs;
 
     @Inject
-    DeliveryClaimLoop deliveries;
+    ClaimLoop<ClaimedDelivery> deliveries;
 
     private final AtomicBoolean refreshing = new AtomicBoolean();
     private volatile QueueSnapshot latest;
@@ -58,9 +59,9 @@ public class QueueGauges {
                 QueueSnapshot::deliveriesDue);
         queueGauge("gateway.deliveries.oldest.due.age", "How long the oldest due delivery has waited", "seconds",
                 QueueSnapshot::oldestDueDeliveryAgeSeconds);
-        Gauge.builder("gateway.jobs.inflight", jobs, JobClaimLoop::inFlight)
+        Gauge.builder("gateway.jobs.inflight", jobs, ClaimLoop::inFlight)
                 .description("Target fetches in flight on this instance").register(registry);
-        Gauge.builder("gateway.deliveries.inflight", deliveries, DeliveryClaimLoop::inFlight)
+        Gauge.builder("gateway.deliveries.inflight", deliveries, ClaimLoop::inFlight)
                 .description("Callback and notification attempts in flight on this instance").register(registry);
     }
 

@@ -1,19 +1,19 @@
 package dev.asyncgateway.runner;
 
-import dev.asyncgateway.callback.BatchFinishedAnnouncer;
-import dev.asyncgateway.store.ClaimedDelivery;
-import dev.asyncgateway.callback.DeliveryClaimLoop;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.observability.GatewayMetrics;
+import dev.asyncgateway.queue.ClaimLoop;
 import dev.asyncgateway.queue.GroupCommit;
+import dev.asyncgateway.queue.WakeUpSignal;
+import dev.asyncgateway.store.ClaimedDelivery;
 import dev.asyncgateway.store.JobOutcome;
 import dev.asyncgateway.store.JobStore;
 import dev.asyncgateway.store.StateChange;
-import dev.asyncgateway.queue.WakeUpSignal;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
@@ -46,10 +46,11 @@ public class JobCompletion {
     WakeUpSignal wakeUp;
 
     @Inject
-    BatchFinishedAnnouncer batches;
+    Event<JobsEnded> jobsEnded;
 
+    /** The delivery workers (callback layer), known here only as a claim loop whose slots an ending job may take. */
     @Inject
-    DeliveryClaimLoop deliveries;
+    ClaimLoop<ClaimedDelivery> deliveries;
 
     @Inject
     Vertx vertx;
@@ -107,6 +108,6 @@ public class JobCompletion {
         if (callbacks) {
             wakeUp.deliveriesAdded();
         }
-        batches.jobsEnded(changes);
+        jobsEnded.fire(new JobsEnded(changes));
     }
 }

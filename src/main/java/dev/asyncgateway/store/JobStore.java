@@ -1,7 +1,5 @@
 package dev.asyncgateway.store;
 
-import dev.asyncgateway.job.IdempotencyKey;
-import dev.asyncgateway.job.JobRequest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -271,17 +269,17 @@ public class JobStore {
     /**
      * Stores the jobs of one submission in one statement, committed when the returned Uni completes.
      *
-     * @param idempotencyKey null, or the request's key: then the jobs are stored only if the key is new (or expired)
+     * @param idempotencyKey null, or the request's key (and requestHash its fingerprint): then the jobs are stored only if the key is new (or expired)
      * @return false when a live idempotency key already stood for other jobs, and nothing was stored
      */
     public Uni<Boolean> insert(UUID accountId, UUID batchId, String statusUrlPrefix, List<UUID> ids, JobRequest request,
-                               String headersJson, String apiParamsJson, IdempotencyKey idempotencyKey, Duration keyTtl) {
+                               String headersJson, String apiParamsJson, String idempotencyKey, byte[] requestHash,
+                               Duration keyTtl) {
         Tuple params = Tuple.from(Arrays.asList(
                 accountId, batchId, ids.size(), statusUrlPrefix, request.method(), headersJson, request.body(),
                 apiParamsJson, request.callbackUrl(), request.project(), request.expectUnsuccessReport(), request.meta(),
                 (double) request.timeoutSec(), ids.toArray(UUID[]::new), request.urls().toArray(String[]::new),
-                idempotencyKey == null ? null : idempotencyKey.value(),
-                idempotencyKey == null ? null : Buffer.buffer(idempotencyKey.requestHash()), seconds(keyTtl)));
+                idempotencyKey, requestHash == null ? null : Buffer.buffer(requestHash), seconds(keyTtl)));
         return breaker.call(() -> pool.preparedQuery(INSERT_JOBS).execute(params)).map(rows -> rows.rowCount() > 0);
     }
 

@@ -1,7 +1,5 @@
 package dev.asyncgateway.store;
 
-import dev.asyncgateway.job.JobRequest;
-
 import java.util.UUID;
 
 /**

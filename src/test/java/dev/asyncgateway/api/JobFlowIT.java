@@ -3,8 +3,8 @@ package dev.asyncgateway.api;
 import dev.asyncgateway.testsupport.Api;
 import dev.asyncgateway.testsupport.TargetServer;
 import dev.asyncgateway.testsupport.WebhookReceiver;
-import dev.asyncgateway.testsupport.Webhooks;
 import dev.asyncgateway.testsupport.Webhooks.TestAccount;
+import dev.asyncgateway.testsupport.Webhooks;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import org.junit.jupiter.api.Test;
 

@@ -1,14 +1,14 @@
 package dev.asyncgateway.callback;
 
-import dev.asyncgateway.testsupport.Api;
-import dev.asyncgateway.testsupport.TargetServer;
-import dev.asyncgateway.testsupport.WebhookReceiver;
-import dev.asyncgateway.testsupport.Webhooks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.asyncgateway.testsupport.Api;
+import dev.asyncgateway.testsupport.TargetServer;
 import dev.asyncgateway.testsupport.WebhookReceiver.Answer;
 import dev.asyncgateway.testsupport.WebhookReceiver.Received;
+import dev.asyncgateway.testsupport.WebhookReceiver;
 import dev.asyncgateway.testsupport.Webhooks.TestAccount;
+import dev.asyncgateway.testsupport.Webhooks;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 

@@ -1,10 +1,10 @@
 package dev.asyncgateway.callback;
 
 import dev.asyncgateway.testsupport.Api;
-import dev.asyncgateway.testsupport.WebhookReceiver;
-import dev.asyncgateway.testsupport.Webhooks;
 import dev.asyncgateway.testsupport.WebhookReceiver.Received;
+import dev.asyncgateway.testsupport.WebhookReceiver;
 import dev.asyncgateway.testsupport.Webhooks.TestAccount;
+import dev.asyncgateway.testsupport.Webhooks;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 

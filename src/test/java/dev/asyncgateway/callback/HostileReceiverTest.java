@@ -1,11 +1,11 @@
 package dev.asyncgateway.callback;
 
 import dev.asyncgateway.testsupport.Api;
+import dev.asyncgateway.testsupport.HostileServer.Behaviour;
 import dev.asyncgateway.testsupport.HostileServer;
 import dev.asyncgateway.testsupport.TargetServer;
 import dev.asyncgateway.testsupport.WebhookReceiver;
 import dev.asyncgateway.testsupport.Webhooks;
-import dev.asyncgateway.testsupport.HostileServer.Behaviour;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;

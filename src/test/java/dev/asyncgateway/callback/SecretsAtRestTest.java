@@ -1,13 +1,13 @@
 package dev.asyncgateway.callback;
 
+import dev.asyncgateway.common.SecretBox;
 import dev.asyncgateway.testsupport.Api;
 import dev.asyncgateway.testsupport.ScratchDatabase;
-import dev.asyncgateway.common.SecretBox;
 import dev.asyncgateway.testsupport.TestDatabase;
-import dev.asyncgateway.testsupport.WebhookReceiver;
-import dev.asyncgateway.testsupport.Webhooks;
 import dev.asyncgateway.testsupport.WebhookReceiver.Received;
+import dev.asyncgateway.testsupport.WebhookReceiver;
 import dev.asyncgateway.testsupport.Webhooks.TestAccount;
+import dev.asyncgateway.testsupport.Webhooks;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;

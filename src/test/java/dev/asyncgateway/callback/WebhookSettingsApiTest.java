@@ -1,7 +1,7 @@
 package dev.asyncgateway.callback;
 
-import dev.asyncgateway.testsupport.Webhooks;
 import dev.asyncgateway.testsupport.Webhooks.TestAccount;
+import dev.asyncgateway.testsupport.Webhooks;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;

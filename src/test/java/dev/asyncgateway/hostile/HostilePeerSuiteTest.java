@@ -1,15 +1,15 @@
 package dev.asyncgateway.hostile;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.asyncgateway.testsupport.CleanJson;
 import dev.asyncgateway.testsupport.HealthyTenant;
+import dev.asyncgateway.testsupport.HostileServer.Behaviour;
 import dev.asyncgateway.testsupport.HostileServer;
 import dev.asyncgateway.testsupport.TargetServer;
-import dev.asyncgateway.testsupport.WebhookReceiver;
-import dev.asyncgateway.testsupport.Webhooks;
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.asyncgateway.testsupport.HostileServer.Behaviour;
 import dev.asyncgateway.testsupport.WebhookReceiver.Answer;
 import dev.asyncgateway.testsupport.WebhookReceiver.Received;
+import dev.asyncgateway.testsupport.WebhookReceiver;
+import dev.asyncgateway.testsupport.Webhooks;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.AfterAll;

@@ -1,8 +1,8 @@
 package dev.asyncgateway.runner;
 
 import dev.asyncgateway.testsupport.Api;
-import dev.asyncgateway.testsupport.HostileServer;
 import dev.asyncgateway.testsupport.HostileServer.Behaviour;
+import dev.asyncgateway.testsupport.HostileServer;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;

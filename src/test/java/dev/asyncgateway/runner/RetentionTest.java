@@ -1,14 +1,14 @@
 package dev.asyncgateway.runner;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.asyncgateway.testsupport.AccountRows;
 import dev.asyncgateway.testsupport.Api;
 import dev.asyncgateway.testsupport.Jobs;
 import dev.asyncgateway.testsupport.TargetServer;
-import dev.asyncgateway.testsupport.WebhookReceiver;
-import dev.asyncgateway.testsupport.Webhooks;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.asyncgateway.testsupport.WebhookReceiver.Answer;
+import dev.asyncgateway.testsupport.WebhookReceiver;
 import dev.asyncgateway.testsupport.Webhooks.TestAccount;
+import dev.asyncgateway.testsupport.Webhooks;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;

@@ -1,19 +1,19 @@
 package dev.asyncgateway.runner;
 
-import dev.asyncgateway.testsupport.Api;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.asyncgateway.callback.DeliveryClaimLoop;
+import dev.asyncgateway.queue.WakeUpAndRetentionTest;
+import dev.asyncgateway.testsupport.Api;
 import dev.asyncgateway.testsupport.Jobs;
 import dev.asyncgateway.testsupport.Metrics;
 import dev.asyncgateway.testsupport.TargetServer;
 import dev.asyncgateway.testsupport.TestDatabase;
-import dev.asyncgateway.queue.WakeUpAndRetentionTest;
-import dev.asyncgateway.testsupport.WebhookReceiver;
-import dev.asyncgateway.testsupport.Webhooks;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.asyncgateway.testsupport.WebhookReceiver.Answer;
 import dev.asyncgateway.testsupport.WebhookReceiver.Received;
+import dev.asyncgateway.testsupport.WebhookReceiver;
 import dev.asyncgateway.testsupport.Webhooks.TestAccount;
+import dev.asyncgateway.testsupport.Webhooks;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;

@@ -2,8 +2,8 @@ package dev.asyncgateway.runner;
 
 import dev.asyncgateway.testsupport.Api;
 import dev.asyncgateway.testsupport.TargetServer;
-import dev.asyncgateway.testsupport.Webhooks;
 import dev.asyncgateway.testsupport.Webhooks.TestAccount;
+import dev.asyncgateway.testsupport.Webhooks;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,6 @@
 package dev.asyncgateway.store;
 
 import dev.asyncgateway.testsupport.Api;
-import dev.asyncgateway.job.JobRequest;
 import dev.asyncgateway.testsupport.Jobs;
 import dev.asyncgateway.testsupport.TestDatabase;
 import io.quarkus.test.junit.QuarkusTest;

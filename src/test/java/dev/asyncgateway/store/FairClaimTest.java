@@ -1,7 +1,6 @@
 package dev.asyncgateway.store;
 
 import dev.asyncgateway.testsupport.Api;
-import dev.asyncgateway.job.JobRequest;
 import dev.asyncgateway.testsupport.Jobs;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -23,9 +22,9 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasSize;
-import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
 /** The claim statement shares the runner between accounts; the test plays the worker (runner off). */

@@ -1,7 +1,7 @@
 package dev.asyncgateway.store;
 
-import dev.asyncgateway.testsupport.Webhooks;
 import dev.asyncgateway.testsupport.Webhooks.TestAccount;
+import dev.asyncgateway.testsupport.Webhooks;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.smallrye.mutiny.Uni;

@@ -1,6 +1,5 @@
-package dev.asyncgateway.job;
+package dev.asyncgateway.store;
 
-import dev.asyncgateway.store.ApiParams;
 import java.util.List;
 import java.util.Map;
 
