@@ -1,10 +1,10 @@
 package dev.asyncgateway.account;
 
+import dev.asyncgateway.store.Account;
+import dev.asyncgateway.store.AccountRepository;
 import dev.asyncgateway.common.ApiKeys;
 import dev.asyncgateway.common.ClientError;
 import dev.asyncgateway.common.SecretsAtRest;
-import dev.asyncgateway.store.Account;
-import dev.asyncgateway.store.AccountRepository;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,8 +1,8 @@
 package dev.asyncgateway.account;
 
 import dev.asyncgateway.common.ApiKeys;
-import dev.asyncgateway.common.SecretsAtRest;
 import dev.asyncgateway.config.GatewayConfig;
+import dev.asyncgateway.common.SecretsAtRest;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,11 +1,11 @@
 package dev.asyncgateway.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.asyncgateway.account.AccountService;
-import dev.asyncgateway.callback.SecretReEncryption;
 import dev.asyncgateway.common.ClientError;
 import dev.asyncgateway.queue.DrainReport;
 import dev.asyncgateway.queue.DueWorkDrain;
+import dev.asyncgateway.callback.SecretReEncryption;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;

@@ -1,7 +1,7 @@
 package dev.asyncgateway.api;
 
-import dev.asyncgateway.common.ClientError;
 import dev.asyncgateway.store.BatchStore;
+import dev.asyncgateway.common.ClientError;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;

@@ -1,8 +1,8 @@
 package dev.asyncgateway.api;
 
 import dev.asyncgateway.callback.CallbackService;
-import dev.asyncgateway.job.JobView;
 import dev.asyncgateway.store.DeliveryAttempt;
+import dev.asyncgateway.job.JobView;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;

@@ -1,8 +1,8 @@
 package dev.asyncgateway.api;
 
-import com.fasterxml.jackson.core.JacksonException;
 import dev.asyncgateway.common.ClientError;
 import dev.asyncgateway.store.DatabaseFailures;
+import com.fasterxml.jackson.core.JacksonException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;

@@ -1,10 +1,10 @@
 package dev.asyncgateway.api;
 
+import dev.asyncgateway.common.ClientError;
+import dev.asyncgateway.config.GatewayConfig;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.asyncgateway.common.ClientError;
-import dev.asyncgateway.config.GatewayConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 

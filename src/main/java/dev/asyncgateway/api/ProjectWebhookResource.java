@@ -1,10 +1,10 @@
 package dev.asyncgateway.api;
 
 import dev.asyncgateway.account.AccountService;
-import dev.asyncgateway.callback.WebhookSettingsParser;
-import dev.asyncgateway.callback.WebhookSettingsService;
 import dev.asyncgateway.common.ClientError;
 import dev.asyncgateway.job.JobRequestParser;
+import dev.asyncgateway.callback.WebhookSettingsParser;
+import dev.asyncgateway.callback.WebhookSettingsService;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;

@@ -1,9 +1,9 @@
 package dev.asyncgateway.api;
 
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.asyncgateway.common.CredentialMask;
 import dev.asyncgateway.callback.WebhookHeader;
 import dev.asyncgateway.callback.WebhookSettings;
-import dev.asyncgateway.common.CredentialMask;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.asyncgateway.api;
 
+import dev.asyncgateway.config.GatewayConfig;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.asyncgateway.config.GatewayConfig;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;

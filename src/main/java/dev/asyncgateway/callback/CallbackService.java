@@ -2,12 +2,12 @@ package dev.asyncgateway.callback;
 
 import dev.asyncgateway.account.AccountService;
 import dev.asyncgateway.common.ClientError;
-import dev.asyncgateway.config.GatewayConfig;
-import dev.asyncgateway.job.JobQueryService;
-import dev.asyncgateway.queue.WakeUpSignal;
 import dev.asyncgateway.store.DeliveryAttempt;
 import dev.asyncgateway.store.DeliveryStore;
+import dev.asyncgateway.config.GatewayConfig;
+import dev.asyncgateway.job.JobQueryService;
 import dev.asyncgateway.store.JobRow;
+import dev.asyncgateway.queue.WakeUpSignal;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,13 +1,13 @@
 package dev.asyncgateway.callback;
 
+import dev.asyncgateway.store.ClaimedDelivery;
 import dev.asyncgateway.common.CpuWorkers;
-import dev.asyncgateway.common.PeerText;
+import dev.asyncgateway.store.DeliveryOutcome;
+import dev.asyncgateway.outbound.FetchResult;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.observability.GatewayMetrics;
-import dev.asyncgateway.outbound.FetchResult;
-import dev.asyncgateway.store.ClaimedDelivery;
+import dev.asyncgateway.common.PeerText;
 import dev.asyncgateway.store.DeliveryOutcome.Next;
-import dev.asyncgateway.store.DeliveryOutcome;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,9 +1,9 @@
 package dev.asyncgateway.callback;
 
-import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.outbound.CappedBodyCodec;
 import dev.asyncgateway.outbound.CheckedAddress;
 import dev.asyncgateway.outbound.FetchResult;
+import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.outbound.OutboundClientOptions;
 import dev.asyncgateway.outbound.OutboundFailures;
 import dev.asyncgateway.outbound.OutboundUrlPolicy;

@@ -1,13 +1,13 @@
 package dev.asyncgateway.callback;
 
-import dev.asyncgateway.common.ApiKeys;
-import dev.asyncgateway.common.ClientError;
-import dev.asyncgateway.common.SecretsAtRest;
-import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.store.Account;
 import dev.asyncgateway.store.AccountRepository;
+import dev.asyncgateway.common.ApiKeys;
+import dev.asyncgateway.common.ClientError;
+import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.store.ProjectWebhook;
 import dev.asyncgateway.store.ProjectWebhookRepository;
+import dev.asyncgateway.common.SecretsAtRest;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;

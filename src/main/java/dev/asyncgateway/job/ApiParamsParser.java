@@ -1,8 +1,8 @@
 package dev.asyncgateway.job;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.asyncgateway.common.ClientError;
 import dev.asyncgateway.store.ApiParams;
+import dev.asyncgateway.common.ClientError;
+import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Iterator;

@@ -1,12 +1,12 @@
 package dev.asyncgateway.job;
 
+import dev.asyncgateway.common.ClientError;
+import dev.asyncgateway.config.GatewayConfig;
+import dev.asyncgateway.common.HeaderRules;
+import dev.asyncgateway.store.JobRequest;
+import dev.asyncgateway.outbound.OutboundUrlPolicy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.asyncgateway.common.ClientError;
-import dev.asyncgateway.common.HeaderRules;
-import dev.asyncgateway.config.GatewayConfig;
-import dev.asyncgateway.outbound.OutboundUrlPolicy;
-import dev.asyncgateway.store.JobRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 

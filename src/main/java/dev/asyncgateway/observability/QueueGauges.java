@@ -1,8 +1,8 @@
 package dev.asyncgateway.observability;
 
-import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.queue.ClaimLoop;
 import dev.asyncgateway.store.ClaimedDelivery;
+import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.store.JobRow;
 import dev.asyncgateway.store.QueueSnapshot;
 import dev.asyncgateway.store.QueueStatsStore;

@@ -1,7 +1,7 @@
 package dev.asyncgateway.queue;
 
-import dev.asyncgateway.common.PeerText;
 import dev.asyncgateway.store.DatabaseFailures;
+import dev.asyncgateway.common.PeerText;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.mutiny.core.Vertx;

@@ -1,14 +1,14 @@
 package dev.asyncgateway.runner;
 
+import dev.asyncgateway.queue.ClaimLoop;
+import dev.asyncgateway.store.ClaimedDelivery;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.observability.GatewayMetrics;
-import dev.asyncgateway.queue.ClaimLoop;
 import dev.asyncgateway.queue.GroupCommit;
-import dev.asyncgateway.queue.WakeUpSignal;
-import dev.asyncgateway.store.ClaimedDelivery;
 import dev.asyncgateway.store.JobOutcome;
 import dev.asyncgateway.store.JobStore;
 import dev.asyncgateway.store.StateChange;
+import dev.asyncgateway.queue.WakeUpSignal;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.annotation.PostConstruct;

@@ -1,13 +1,13 @@
 package dev.asyncgateway.runner;
 
+import dev.asyncgateway.store.ApiParams;
 import dev.asyncgateway.common.CpuWorkers;
+import dev.asyncgateway.outbound.FetchResult;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.observability.GatewayMetrics;
-import dev.asyncgateway.outbound.FetchResult;
-import dev.asyncgateway.queue.WakeUpSignal;
-import dev.asyncgateway.store.ApiParams;
 import dev.asyncgateway.store.JobOutcome;
 import dev.asyncgateway.store.JobRow;
+import dev.asyncgateway.queue.WakeUpSignal;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

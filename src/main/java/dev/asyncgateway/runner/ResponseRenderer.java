@@ -1,12 +1,12 @@
 package dev.asyncgateway.runner;
 
+import dev.asyncgateway.store.ApiParams;
+import dev.asyncgateway.outbound.FetchResult;
+import dev.asyncgateway.common.PeerText;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.vladsch.flexmark.html2md.converter.FlexmarkHtmlConverter;
-import dev.asyncgateway.common.PeerText;
-import dev.asyncgateway.outbound.FetchResult;
-import dev.asyncgateway.store.ApiParams;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jsoup.Jsoup;

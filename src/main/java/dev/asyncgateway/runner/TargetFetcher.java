@@ -1,15 +1,15 @@
 package dev.asyncgateway.runner;
 
-import dev.asyncgateway.config.GatewayConfig;
+import dev.asyncgateway.store.ApiParams;
 import dev.asyncgateway.outbound.CappedBodyCodec;
 import dev.asyncgateway.outbound.FetchResult;
+import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.outbound.OutboundClientOptions;
 import dev.asyncgateway.outbound.OutboundFailures;
 import dev.asyncgateway.outbound.OutboundUrlPolicy;
 import dev.asyncgateway.outbound.RedirectCredentials;
 import dev.asyncgateway.outbound.RequestDeadline;
 import dev.asyncgateway.outbound.SafeAddressResolver;
-import dev.asyncgateway.store.ApiParams;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;

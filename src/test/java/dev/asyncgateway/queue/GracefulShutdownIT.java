@@ -1,4 +1,4 @@
-package dev.asyncgateway.runner;
+package dev.asyncgateway.queue;
 
 import dev.asyncgateway.testsupport.GatewayProcess;
 import dev.asyncgateway.testsupport.ScratchDatabase;

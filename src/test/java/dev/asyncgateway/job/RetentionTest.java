@@ -1,4 +1,4 @@
-package dev.asyncgateway.runner;
+package dev.asyncgateway.job;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.asyncgateway.testsupport.AccountRows;
