@@ -1,10 +1,10 @@
 package dev.asyncgateway.callback;
 
-import dev.asyncgateway.store.BatchStore;
 import dev.asyncgateway.config.GatewayConfig;
-import dev.asyncgateway.runner.JobsEnded;
-import dev.asyncgateway.store.StateChange;
 import dev.asyncgateway.queue.WakeUpSignal;
+import dev.asyncgateway.store.BatchStore;
+import dev.asyncgateway.store.JobsEnded;
+import dev.asyncgateway.store.StateChange;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -2,17 +2,15 @@ package dev.asyncgateway.job;
 
 import dev.asyncgateway.account.AccountService;
 import dev.asyncgateway.config.GatewayConfig;
-import dev.asyncgateway.observability.GatewayMetrics;
+import dev.asyncgateway.queue.WakeUpSignal;
 import dev.asyncgateway.store.JobRow;
 import dev.asyncgateway.store.JobStore;
-import dev.asyncgateway.runner.JobsEnded;
+import dev.asyncgateway.store.JobsEnded;
 import dev.asyncgateway.store.StateChange;
-import dev.asyncgateway.queue.WakeUpSignal;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
 
 import java.util.UUID;
 
@@ -22,8 +20,6 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class JobCancellationService {
-
-    private static final Logger LOG = Logger.getLogger(JobCancellationService.class);
 
     @Inject
     AccountService accounts;
@@ -36,9 +32,6 @@ public class JobCancellationService {
 
     @Inject
     GatewayConfig config;
-
-    @Inject
-    GatewayMetrics metrics;
 
     @Inject
     Event<JobsEnded> jobsEnded;
@@ -54,10 +47,6 @@ public class JobCancellationService {
 
     private Uni<JobRow> cancelRunning(JobRow job) {
         return store.cancel(job.id(), job.accountId(), config.callback().maxAttempts())
-                .invoke(changes -> changes.forEach(change -> {
-                    LOG.infof("job %s failed: cancelled (callback queued: %s)", change.jobId(), change.callbackQueued());
-                    metrics.jobEnded(change);
-                }))
                 .invoke(changes -> {
                     if (changes.stream().anyMatch(StateChange::callbackQueued)) {
                         wakeUp.deliveriesAdded();

@@ -1,38 +1,36 @@
 package dev.asyncgateway.runner;
 
-import dev.asyncgateway.queue.ClaimLoop;
-import dev.asyncgateway.store.ClaimedDelivery;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.observability.GatewayMetrics;
+import dev.asyncgateway.queue.ClaimLoop;
 import dev.asyncgateway.queue.GroupCommit;
+import dev.asyncgateway.queue.WakeUpSignal;
+import dev.asyncgateway.store.ClaimedDelivery;
 import dev.asyncgateway.store.JobOutcome;
 import dev.asyncgateway.store.JobStore;
+import dev.asyncgateway.store.JobsEnded;
 import dev.asyncgateway.store.StateChange;
-import dev.asyncgateway.queue.WakeUpSignal;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
 
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
 /**
- * Records fetch outcomes with group commit (see {@link GroupCommit}), and announces what ended:
- * queued callbacks wake the delivery workers, ended batch jobs let the batch be announced. While the
- * delivery workers have a free slot, an ending job's callback is stored leased to them and sent at once.
+ * Records fetch outcomes with group commit (see {@link GroupCommit}) and fires {@link JobsEnded} for what ended;
+ * queued callbacks wake the delivery workers. While the delivery workers have a free slot, an ending job's callback
+ * is stored leased to them and sent at once.
  * <p>
  * An outcome the database refuses (a result no statement can store) ends its job {@code failed} with
  * {@value #RESULT_NOT_STORABLE} instead: retrying it could only keep the job running, its lease renewed, forever.
  */
 @ApplicationScoped
 public class JobCompletion {
-
-    private static final Logger LOG = Logger.getLogger(JobCompletion.class);
 
     static final String RESULT_NOT_STORABLE = "result_not_storable";
 
@@ -97,12 +95,6 @@ public class JobCompletion {
         metrics.startedWithoutClaim(deliveries.workName(), leased.size());
         boolean callbacks = false;
         for (StateChange change : changes) {
-            if (change.ended()) {
-                LOG.infof("job %s %s%s%s", change.jobId(), change.status(),
-                        change.failReason() == null ? "" : ": " + change.failReason(),
-                        change.callbackQueued() ? ", callback queued" : "");
-                metrics.jobEnded(change);
-            }
             callbacks |= change.callbackQueued() && change.leasedCallback() == null;
         }
         if (callbacks) {
