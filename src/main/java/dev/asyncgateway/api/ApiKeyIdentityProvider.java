@@ -55,15 +55,21 @@ public class ApiKeyIdentityProvider implements IdentityProvider<ApiKeyAuthentica
     public Uni<SecurityIdentity> authenticate(ApiKeyAuthenticationRequest request, AuthenticationRequestContext context) {
         byte[] hash = ApiKeys.hash(request.apiKey());
         String cacheKey = HexFormat.of().formatHex(hash);
-        // The hot path: a key seen before is answered here, on the calling thread, with no hop through the cache's
-        // asynchronous API (which would hand the answer back through the event loop's task queue).
+        // The hot path: a key seen before is answered here, on the calling thread. Only resolved keys are put in the
+        // cache (its loading API would cache nothing for an unknown key either, but would log each such failure and
+        // hand every answer back through the event loop's task queue).
         CompletableFuture<SecurityIdentity> cached = identities.getIfPresent(cacheKey);
-        if (cached != null && cached.isDone() && !cached.isCompletedExceptionally()) {
-            return Uni.createFrom().item(cached.join());
+        if (cached != null) {
+            // Only completed futures are put, so this is the item at once.
+            return cached.isDone() ? Uni.createFrom().item(cached.join()) : Uni.createFrom().completionStage(cached);
         }
-        return identities.getAsync(cacheKey, ignored -> accounts.accountIdOf(hash)
+        return accounts.accountIdOf(hash)
                 .onItem().ifNull().failWith(ApiKeyIdentityProvider::rejected)
-                .map(Identities::account));
+                .map(accountId -> {
+                    SecurityIdentity identity = Identities.account(accountId);
+                    identities.put(cacheKey, CompletableFuture.completedFuture(identity));
+                    return identity;
+                });
     }
 
     /** A key that belongs to no account (401 "unknown API key"); the failure is not cached. */
