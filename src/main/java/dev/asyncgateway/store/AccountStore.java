@@ -1,8 +1,8 @@
 package dev.asyncgateway.store;
 
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -14,8 +14,8 @@ import java.util.UUID;
 
 /**
  * The {@code account} table. Every write to it is a statement of this class, run on the reactive pool:
- * one atomic statement each, so no write depends on an entity read earlier in the request. Reads go through
- * Hibernate Reactive Panache, where a lookup by id or by key hash reads best.
+ * one atomic statement each, so no write depends on an entity read earlier in the request. Reads of whole
+ * accounts (webhook settings) go through Hibernate Reactive Panache; the key lookup of authentication is SQL.
  */
 @ApplicationScoped
 public class AccountStore implements PanacheRepositoryBase<Account, UUID> {
@@ -24,6 +24,8 @@ public class AccountStore implements PanacheRepositoryBase<Account, UUID> {
     private static final String INSERT = """
             insert into account (id, name, api_key_hash, webhook_secret) values ($1, $2, $3, $4)
             on conflict (api_key_hash) do nothing""";
+
+    private static final String FIND_ID_BY_KEY_HASH = "select id from account where api_key_hash = $1";
 
     private static final String REPLACE_WEBHOOK = """
             update account set webhook_url = $2, webhook_headers = $3, webhook_encoding = $4, notification_url = $5
@@ -61,14 +63,17 @@ public class AccountStore implements PanacheRepositoryBase<Account, UUID> {
      * @return true when the account was stored
      */
     public Uni<Boolean> insert(UUID id, String name, byte[] apiKeyHash, String sealedWebhookSecret) {
-        return pool.preparedQuery(INSERT).execute(Tuple.of(id, name, apiKeyHash, sealedWebhookSecret))
+        return pool.preparedQuery(INSERT).execute(Tuple.of(id, name, Buffer.buffer(apiKeyHash), sealedWebhookSecret))
                 .map(rows -> rows.rowCount() == 1);
     }
 
-    /** The id of the account with this key hash, or null. */
-    @WithSession
+    /**
+     * The id of the account with this key hash, or null. SQL rather than a Panache query: it is on the path of
+     * every request whose key is not cached yet, and needs neither a session nor the entity.
+     */
     public Uni<UUID> findIdByApiKeyHash(byte[] hash) {
-        return find("apiKeyHash", hash).firstResult().map(account -> account == null ? null : account.id);
+        return pool.preparedQuery(FIND_ID_BY_KEY_HASH).execute(Tuple.of(Buffer.buffer(hash)))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID(0));
     }
 
     /** The account's webhook settings, replaced as a whole; URLs and header values already sealed. */
