@@ -1,67 +1,51 @@
 package dev.asyncgateway.account;
 
-import dev.asyncgateway.store.Account;
-import dev.asyncgateway.store.AccountRepository;
 import dev.asyncgateway.common.ApiKeys;
-import dev.asyncgateway.common.ClientError;
 import dev.asyncgateway.common.SecretsAtRest;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import dev.asyncgateway.store.AccountStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import java.time.OffsetDateTime;
-import java.util.HexFormat;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
-/** Accounts and their API keys: creation by an admin, and resolving a key to its account on every request. */
+/**
+ * Accounts and their API keys: creation (by an admin, or the bootstrap account at start-up) and finding the
+ * account of a key. Remembering resolved keys is the API's authentication cache, not this class's.
+ */
 @ApplicationScoped
 public class AccountService {
 
-    /** Keys never change owner, so a resolved key can be remembered; bounded so a key-guessing client cannot grow it. */
-    private static final int KEY_CACHE_LIMIT = 10_000;
-
     @Inject
-    AccountRepository accounts;
+    AccountStore accounts;
 
     @Inject
     SecretsAtRest secrets;
 
-    private final Map<String, UUID> accountIdByKeyHash = new ConcurrentHashMap<>();
-
     /** A new account and its API key; the key is returned only here and stored only hashed. */
-    @WithTransaction
     public Uni<CreatedAccount> create(String name) {
         String apiKey = ApiKeys.newApiKey();
-        Account account = new Account();
-        account.id = UUID.randomUUID();
-        account.name = name;
-        account.apiKeyHash = ApiKeys.hash(apiKey);
-        account.webhookSecret = secrets.seal(ApiKeys.newWebhookSecret());
-        account.webhookEncoding = "json";
-        account.createdAt = OffsetDateTime.now();
-        return accounts.persist(account).map(saved -> new CreatedAccount(saved.id, saved.name, apiKey));
+        UUID id = UUID.randomUUID();
+        // A fresh key has 256 random bits: it never meets an existing hash, so the insert always stores.
+        return insert(id, name, apiKey).map(ignored -> new CreatedAccount(id, name, apiKey));
     }
 
-    /** The account owning {@code apiKey}; 401 when the key is missing or unknown. */
-    public Uni<UUID> authenticate(String apiKey) {
-        if (apiKey == null || apiKey.isBlank()) {
-            return Uni.createFrom().failure(ClientError.unauthorized("missing API key"));
-        }
-        byte[] hash = ApiKeys.hash(apiKey);
-        String cacheKey = HexFormat.of().formatHex(hash);
-        UUID cached = accountIdByKeyHash.get(cacheKey);
-        if (cached != null) {
-            return Uni.createFrom().item(cached);
-        }
-        return accounts.findIdByApiKeyHash(hash).onItem().ifNull().failWith(() -> ClientError.unauthorized("unknown API key"))
-                .invoke(id -> {
-                    if (accountIdByKeyHash.size() < KEY_CACHE_LIMIT) {
-                        accountIdByKeyHash.put(cacheKey, id);
-                    }
-                });
+    /**
+     * Stores the account of a key chosen by the operator unless the key already has one.
+     *
+     * @return true when the account was created
+     */
+    public Uni<Boolean> createIfAbsent(String name, String apiKey) {
+        return insert(UUID.randomUUID(), name, apiKey);
+    }
+
+    /** The id of the account whose API key hashes to {@code keyHash} (see {@link ApiKeys#hash}), or null. */
+    public Uni<UUID> accountIdOf(byte[] keyHash) {
+        return accounts.findIdByApiKeyHash(keyHash);
+    }
+
+    private Uni<Boolean> insert(UUID id, String name, String apiKey) {
+        return accounts.insert(id, name, ApiKeys.hash(apiKey), secrets.seal(ApiKeys.newWebhookSecret()));
     }
 
     @io.quarkus.runtime.annotations.RegisterForReflection

@@ -1,54 +1,37 @@
 package dev.asyncgateway.account;
 
-import dev.asyncgateway.common.ApiKeys;
 import dev.asyncgateway.config.GatewayConfig;
-import dev.asyncgateway.common.SecretsAtRest;
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.util.UUID;
+import java.time.Duration;
 
 /**
- * Makes sure the account of {@code GATEWAY_BOOTSTRAP_API_KEY} exists before the first request.
- * Runs once on the start-up thread, right after Flyway, over the same JDBC datasource Flyway uses;
- * nothing on the request path touches JDBC.
+ * Makes sure the account of {@code GATEWAY_BOOTSTRAP_API_KEY} exists before the first request. Runs once, after
+ * Flyway, through the same insert as every account ({@link AccountService}). It waits for that insert on the
+ * start-up thread, which is not an event loop and runs before the HTTP server takes requests.
  */
 @ApplicationScoped
 public class BootstrapAccount {
 
     private static final Logger LOG = Logger.getLogger(BootstrapAccount.class);
+    private static final Duration INSERT_TIMEOUT = Duration.ofMinutes(1);
 
     @Inject
     GatewayConfig config;
 
     @Inject
-    AgroalDataSource dataSource;
+    AccountService accounts;
 
-    @Inject
-    SecretsAtRest secrets;
-
-    void onStart(@Observes StartupEvent event) throws SQLException {
+    void onStart(@Observes StartupEvent event) {
         if (config.bootstrapApiKey().isEmpty()) {
             return;
         }
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement insert = connection.prepareStatement("""
-                     insert into account (id, name, api_key_hash, webhook_secret)
-                     values (?, 'bootstrap', ?, ?)
-                     on conflict (api_key_hash) do nothing""")) {
-            insert.setObject(1, UUID.randomUUID());
-            insert.setBytes(2, ApiKeys.hash(config.bootstrapApiKey().get()));
-            insert.setString(3, secrets.seal(ApiKeys.newWebhookSecret()));
-            if (insert.executeUpdate() == 1) {
-                LOG.info("created the bootstrap account");
-            }
+        if (accounts.createIfAbsent("bootstrap", config.bootstrapApiKey().get()).await().atMost(INSERT_TIMEOUT)) {
+            LOG.info("created the bootstrap account");
         }
     }
 }

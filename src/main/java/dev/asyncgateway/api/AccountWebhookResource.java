@@ -1,11 +1,11 @@
 package dev.asyncgateway.api;
 
-import dev.asyncgateway.account.AccountService;
 import dev.asyncgateway.callback.WebhookSettingsParser;
 import dev.asyncgateway.callback.WebhookSettingsService;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpServerRequest;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -13,7 +13,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -29,10 +28,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/account/webhook")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Webhooks", description = "Where callbacks go, and the secret that signs them")
+@RolesAllowed(Identities.ACCOUNT)
 public class AccountWebhookResource {
-
-    @Inject
-    AccountService accounts;
 
     @Inject
     WebhookSettingsService settings;
@@ -43,8 +40,8 @@ public class AccountWebhookResource {
     @Inject
     JsonBodies bodies;
 
-    @Context
-    HttpServerRequest request;
+    @Inject
+    SecurityIdentity identity;
 
     /** The signing secret in the form Standard Webhooks libraries take. */
     @RegisterForReflection
@@ -59,8 +56,7 @@ public class AccountWebhookResource {
                     examples = @ExampleObject(name = "example", value = ApiExamples.ACCOUNT_WEBHOOK_VIEW)))
     @GET
     public Uni<AccountWebhookView> get() {
-        return accounts.authenticate(ApiKeyCredentials.from(request))
-                .chain(settings::account)
+        return settings.account(Identities.accountId(identity))
                 .map(AccountWebhookView::of);
     }
 
@@ -80,8 +76,7 @@ public class AccountWebhookResource {
     @Consumes(MediaType.WILDCARD)
     public Uni<AccountWebhookView> replace(String body) {
         var parsed = parser.parse(bodies.parse(body), true);
-        return accounts.authenticate(ApiKeyCredentials.from(request))
-                .chain(accountId -> settings.replaceAccount(accountId, parsed))
+        return settings.replaceAccount(Identities.accountId(identity), parsed)
                 .map(AccountWebhookView::of);
     }
 
@@ -94,7 +89,7 @@ public class AccountWebhookResource {
     @GET
     @Path("secret")
     public Uni<Secret> secret() {
-        return accounts.authenticate(ApiKeyCredentials.from(request)).chain(settings::secret).map(Secret::new);
+        return settings.secret(Identities.accountId(identity)).map(Secret::new);
     }
 
     @Operation(summary = "Rotate the signing secret",
@@ -107,6 +102,6 @@ public class AccountWebhookResource {
     @POST
     @Path("secret/rotate")
     public Uni<Secret> rotateSecret() {
-        return accounts.authenticate(ApiKeyCredentials.from(request)).chain(settings::rotateSecret).map(Secret::new);
+        return settings.rotateSecret(Identities.accountId(identity)).map(Secret::new);
     }
 }

@@ -4,15 +4,15 @@ import dev.asyncgateway.callback.CallbackService;
 import dev.asyncgateway.store.DeliveryAttempt;
 import dev.asyncgateway.job.JobView;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpServerRequest;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -30,13 +30,14 @@ import java.util.UUID;
 @Path("/jobs/{id}/callback")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Webhooks", description = "Where callbacks go, and the secret that signs them")
+@RolesAllowed(Identities.ACCOUNT)
 public class CallbackResource {
 
     @Inject
     CallbackService callbacks;
 
-    @Context
-    HttpServerRequest request;
+    @Inject
+    SecurityIdentity identity;
 
     /** Every HTTP attempt of the job's callback deliveries, oldest first. */
     @RegisterForReflection
@@ -57,7 +58,7 @@ public class CallbackResource {
     @Path("attempts")
     public Uni<AttemptLog> attempts(@PathParam("id") String id) {
         UUID jobId = JobIds.parse(id);
-        return callbacks.attempts(jobId, ApiKeyCredentials.from(request)).map(attempts -> new AttemptLog(jobId, attempts));
+        return callbacks.attempts(jobId, Identities.accountId(identity)).map(attempts -> new AttemptLog(jobId, attempts));
     }
 
     /** Queues a fresh delivery; 202 with the job, whose callback is pending again. */
@@ -73,7 +74,7 @@ public class CallbackResource {
     @POST
     @Path("retry")
     public Uni<RestResponse<JobView>> retry(@PathParam("id") String id) {
-        return callbacks.retry(JobIds.parse(id), ApiKeyCredentials.from(request))
+        return callbacks.retry(JobIds.parse(id), Identities.accountId(identity))
                 .map(job -> RestResponse.status(RestResponse.Status.ACCEPTED, JobView.of(job)));
     }
 }

@@ -8,8 +8,10 @@ import dev.asyncgateway.job.JobPage;
 import dev.asyncgateway.job.JobQueryService;
 import dev.asyncgateway.job.JobSubmissionService;
 import dev.asyncgateway.job.JobView;
+import io.quarkus.security.identity.IdentityProviderManager;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpServerRequest;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -68,11 +70,14 @@ public class JobResource {
     @Inject
     CpuWorkers cpuWorkers;
 
-    @Context
-    UriInfo uriInfo;
+    @Inject
+    IdentityProviderManager identityProviders;
+
+    @Inject
+    SecurityIdentity identity;
 
     @Context
-    HttpServerRequest request;
+    UriInfo uriInfo;
 
     @Operation(summary = "Submit a job",
             description = "Stores the job durably and answers at once; the gateway fetches the URL in the "
@@ -119,7 +124,9 @@ public class JobResource {
 
     /**
      * Reading and checking a large body (up to 16 MiB, 50,000 URLs) would hold an event loop for long, so it runs on
-     * the CPU workers; while too many wait for them, a large submission is answered 503, to be retried.
+     * the CPU workers; while too many wait for them, a large submission is answered 503, to be retried. The key is
+     * in the body (ScraperAPI style), so it is authenticated once the body is read, by the same identity provider
+     * (and cache) as a key in a header.
      */
     private Uni<List<JobView>> submit(String body, boolean batch, String idempotencyKey) {
         String statusUrlPrefix = statusUrls.prefix(uriInfo);
@@ -127,7 +134,8 @@ public class JobResource {
         return cpuWorkers.tryRun(size, () -> submissions.validate(bodies.parse(body), batch, idempotencyKey))
                 .onFailure(CpuWorkers.Saturated.class).transform(busy -> ClientError.unavailable(
                         "the gateway is busy reading other large submissions, try again shortly", BUSY_RETRY_AFTER))
-                .chain(submission -> submissions.submit(submission, statusUrlPrefix));
+                .chain(submission -> Identities.accountOf(identityProviders, submission.apiKey())
+                        .chain(accountId -> submissions.submit(submission, accountId, statusUrlPrefix)));
     }
 
     /** The statusUrl: the unguessable id (74 random bits) is the capability, so no key is needed (as in ScraperAPI). */
@@ -158,8 +166,9 @@ public class JobResource {
                     examples = @ExampleObject(name = "error", value = ApiExamples.JOB_NOT_FOUND)))
     @DELETE
     @Path("jobs/{id}")
+    @RolesAllowed(Identities.ACCOUNT)
     public Uni<JobView> cancel(@PathParam("id") String id) {
-        return cancellations.cancel(JobIds.parse(id), ApiKeyCredentials.from(request)).map(JobView::of);
+        return cancellations.cancel(JobIds.parse(id), Identities.accountId(identity)).map(JobView::of);
     }
 
     @Operation(summary = "List your jobs",
@@ -173,8 +182,9 @@ public class JobResource {
                     examples = @ExampleObject(name = "error", value = ApiExamples.UNAUTHORIZED)))
     @GET
     @Path("jobs")
+    @RolesAllowed(Identities.ACCOUNT)
     public Uni<JobPage> list(@QueryParam("status") String status, @QueryParam("limit") String limit,
                              @QueryParam("cursor") String cursor) {
-        return queries.list(ApiKeyCredentials.from(request), status, limit, cursor);
+        return queries.list(Identities.accountId(identity), status, limit, cursor);
     }
 }

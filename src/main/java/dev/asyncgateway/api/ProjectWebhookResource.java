@@ -1,12 +1,12 @@
 package dev.asyncgateway.api;
 
-import dev.asyncgateway.account.AccountService;
 import dev.asyncgateway.common.ClientError;
 import dev.asyncgateway.job.JobRequestParser;
 import dev.asyncgateway.callback.WebhookSettingsParser;
 import dev.asyncgateway.callback.WebhookSettingsService;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpServerRequest;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -15,7 +15,6 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -32,10 +31,8 @@ import org.jboss.resteasy.reactive.RestResponse;
 @Path("/projects/{project}/webhook")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Webhooks", description = "Where callbacks go, and the secret that signs them")
+@RolesAllowed(Identities.ACCOUNT)
 public class ProjectWebhookResource {
-
-    @Inject
-    AccountService accounts;
 
     @Inject
     WebhookSettingsService settings;
@@ -46,8 +43,8 @@ public class ProjectWebhookResource {
     @Inject
     JsonBodies bodies;
 
-    @Context
-    HttpServerRequest request;
+    @Inject
+    SecurityIdentity identity;
 
     @Operation(summary = "Read a project's webhook",
             description = "Jobs naming this project call back here unless they give their own URL.")
@@ -58,8 +55,7 @@ public class ProjectWebhookResource {
     @APIResponse(responseCode = "404", description = "The project has no webhook")
     @GET
     public Uni<ProjectWebhookView> get(@PathParam("project") String project) {
-        return accounts.authenticate(ApiKeyCredentials.from(request))
-                .chain(accountId -> settings.project(accountId, project))
+        return settings.project(Identities.accountId(identity), project)
                 .map(found -> ProjectWebhookView.of(project, found));
     }
 
@@ -83,8 +79,7 @@ public class ProjectWebhookResource {
             throw ClientError.invalid("a project name is 1 to 100 letters, digits, '.', '_' or '-'", "project");
         }
         var parsed = parser.parse(bodies.parse(body), false);
-        return accounts.authenticate(ApiKeyCredentials.from(request))
-                .chain(accountId -> settings.replaceProject(accountId, project, parsed))
+        return settings.replaceProject(Identities.accountId(identity), project, parsed)
                 .map(saved -> RestResponse.status(saved.created() ? RestResponse.Status.CREATED : RestResponse.Status.OK,
                         ProjectWebhookView.of(project, saved.settings())));
     }
@@ -95,8 +90,7 @@ public class ProjectWebhookResource {
     @APIResponse(responseCode = "204", description = "Deleted")
     @DELETE
     public Uni<RestResponse<Void>> delete(@PathParam("project") String project) {
-        return accounts.authenticate(ApiKeyCredentials.from(request))
-                .chain(accountId -> settings.deleteProject(accountId, project))
+        return settings.deleteProject(Identities.accountId(identity), project)
                 .map(ignored -> RestResponse.noContent());
     }
 }

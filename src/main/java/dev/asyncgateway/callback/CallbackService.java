@@ -1,6 +1,5 @@
 package dev.asyncgateway.callback;
 
-import dev.asyncgateway.account.AccountService;
 import dev.asyncgateway.common.ClientError;
 import dev.asyncgateway.store.DeliveryAttempt;
 import dev.asyncgateway.store.DeliveryStore;
@@ -20,9 +19,6 @@ import java.util.UUID;
 public class CallbackService {
 
     @Inject
-    AccountService accounts;
-
-    @Inject
     JobQueryService jobs;
 
     @Inject
@@ -34,16 +30,16 @@ public class CallbackService {
     @Inject
     GatewayConfig config;
 
-    public Uni<List<DeliveryAttempt>> attempts(UUID jobId, String apiKey) {
-        return ownedJob(jobId, apiKey).chain(job -> store.attempts(job.id()));
+    public Uni<List<DeliveryAttempt>> attempts(UUID jobId, UUID accountId) {
+        return jobs.getOwned(jobId, accountId).chain(job -> store.attempts(job.id()));
     }
 
     /**
      * Starts a fresh delivery (with all its attempts) of an ended job's callback, to wherever its callback
      * goes now; 409 while a delivery is in progress. Answers the job as it is then.
      */
-    public Uni<JobRow> retry(UUID jobId, String apiKey) {
-        return ownedJob(jobId, apiKey).chain(job -> {
+    public Uni<JobRow> retry(UUID jobId, UUID accountId) {
+        return jobs.getOwned(jobId, accountId).chain(job -> {
             if (job.isRunning()) {
                 throw ClientError.conflict("the job has not ended yet; its callback is sent when it does");
             }
@@ -55,9 +51,5 @@ public class CallbackService {
             // Woken after the read, so the answer shows the fresh delivery as it starts: pending.
             case QUEUED -> jobs.get(jobId).invoke(wakeUp::deliveriesAdded);
         });
-    }
-
-    private Uni<JobRow> ownedJob(UUID jobId, String apiKey) {
-        return accounts.authenticate(apiKey).chain(accountId -> jobs.getOwned(jobId, accountId));
     }
 }

@@ -1,15 +1,14 @@
 package dev.asyncgateway.callback;
 
 import dev.asyncgateway.store.Account;
-import dev.asyncgateway.store.AccountRepository;
 import dev.asyncgateway.common.ApiKeys;
 import dev.asyncgateway.common.ClientError;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.store.ProjectWebhook;
-import dev.asyncgateway.store.ProjectWebhookRepository;
 import dev.asyncgateway.common.SecretsAtRest;
+import dev.asyncgateway.store.AccountStore;
+import dev.asyncgateway.store.ProjectWebhookStore;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -26,10 +25,10 @@ import java.util.UUID;
 public class WebhookSettingsService {
 
     @Inject
-    AccountRepository accounts;
+    AccountStore accounts;
 
     @Inject
-    ProjectWebhookRepository projects;
+    ProjectWebhookStore projects;
 
     @Inject
     WebhookHeaderCodec headers;
@@ -49,15 +48,12 @@ public class WebhookSettingsService {
         return accounts.findById(accountId).map(this::settings);
     }
 
-    @WithTransaction
     public Uni<WebhookSettings> replaceAccount(UUID accountId, WebhookSettings settings) {
-        return accounts.findById(accountId).map(account -> {
-            account.webhookUrl = secrets.sealUrl(settings.url());
-            account.webhookHeaders = headers.write(settings.headers());
-            account.webhookEncoding = settings.encoding();
-            account.notificationUrl = secrets.sealUrl(settings.notificationUrl());
-            return settings(account);
-        });
+        String url = secrets.sealUrl(settings.url());
+        String headersJson = headers.write(settings.headers());
+        String notificationUrl = secrets.sealUrl(settings.notificationUrl());
+        return accounts.replaceWebhook(accountId, url, headersJson, settings.encoding(), notificationUrl)
+                .map(ignored -> settings(url, headersJson, settings.encoding(), notificationUrl));
     }
 
     /** The current signing secret as receivers use it: {@code whsec_} + base64. */
@@ -67,15 +63,11 @@ public class WebhookSettingsService {
     }
 
     /** A new signing secret; the old one keeps signing alongside it for {@code gateway.callback.secret-rotation-overlap}. */
-    @WithTransaction
     public Uni<String> rotateSecret(UUID accountId) {
-        return accounts.findById(accountId).map(account -> {
-            account.previousWebhookSecret = account.webhookSecret;
-            account.previousSecretUntil = OffsetDateTime.now().plus(config.callback().secretRotationOverlap());
-            String secret = ApiKeys.newWebhookSecret();
-            account.webhookSecret = secrets.seal(secret);
-            return CallbackSigner.SECRET_PREFIX + secret;
-        });
+        String secret = ApiKeys.newWebhookSecret();
+        return accounts.rotateSecret(accountId, secrets.seal(secret),
+                        OffsetDateTime.now().plus(config.callback().secretRotationOverlap()))
+                .map(ignored -> CallbackSigner.SECRET_PREFIX + secret);
     }
 
     @WithSession
@@ -86,24 +78,14 @@ public class WebhookSettingsService {
                         null));
     }
 
-    @WithTransaction
     public Uni<ProjectSettings> replaceProject(UUID accountId, String project, WebhookSettings settings) {
-        return projects.findById(new ProjectWebhook.Key(accountId, project)).chain(existing -> {
-            ProjectWebhook webhook = existing != null ? existing : new ProjectWebhook();
-            webhook.accountId = accountId;
-            webhook.project = project;
-            webhook.url = secrets.sealUrl(settings.url());
-            webhook.headers = headers.write(settings.headers());
-            webhook.encoding = settings.encoding();
-            webhook.updatedAt = OffsetDateTime.now();
-            ProjectSettings result = new ProjectSettings(settings, existing == null);
-            return existing != null ? Uni.createFrom().item(result) : projects.persist(webhook).replaceWith(result);
-        });
+        return projects.upsert(accountId, project, secrets.sealUrl(settings.url()), headers.write(settings.headers()),
+                        settings.encoding())
+                .map(created -> new ProjectSettings(settings, created));
     }
 
-    @WithTransaction
     public Uni<Void> deleteProject(UUID accountId, String project) {
-        return projects.deleteById(new ProjectWebhook.Key(accountId, project)).invoke(deleted -> {
+        return projects.delete(accountId, project).invoke(deleted -> {
             if (!deleted) {
                 throw ClientError.notFound("project '" + project + "' has no webhook");
             }
@@ -111,7 +93,12 @@ public class WebhookSettingsService {
     }
 
     private WebhookSettings settings(Account account) {
-        return new WebhookSettings(secrets.openUrl(account.webhookUrl), headers.read(account.webhookHeaders),
-                account.webhookEncoding, secrets.openUrl(account.notificationUrl));
+        return settings(account.webhookUrl, account.webhookHeaders, account.webhookEncoding, account.notificationUrl);
+    }
+
+    /** The settings as a read of the stored columns gives them back. */
+    private WebhookSettings settings(String sealedUrl, String headersJson, String encoding, String sealedNotificationUrl) {
+        return new WebhookSettings(secrets.openUrl(sealedUrl), headers.read(headersJson), encoding,
+                secrets.openUrl(sealedNotificationUrl));
     }
 }

@@ -29,6 +29,8 @@ public interface GatewayConfig {
     /** Bearer token for {@code /admin/*}; when unset the admin endpoints answer 404. */
     Optional<String> adminToken();
 
+    Auth auth();
+
     /**
      * Keys that encrypt the secrets the gateway stores (AES-256-GCM): account webhook signing secrets, custom
      * webhook header values, and passwords in callback, webhook and notification URLs (only the password is
@@ -319,6 +321,24 @@ public interface GatewayConfig {
         /** How long the open breaker answers 503 at once before letting a statement probe the database again. */
         @WithDefault("5s")
         Duration breakerDelay();
+    }
+
+    /**
+     * Authentication of API keys. A resolved key is remembered (its SHA-256, never the key) so a request with a known
+     * key costs no database round trip; a key that resolves to no account is never remembered. These two settings
+     * size the cache {@code quarkus.cache.caffeine.api-keys} (see application.properties).
+     */
+    interface Auth {
+        /** Most keys remembered at once; beyond it the least used are forgotten (and looked up again when they return). */
+        @WithDefault("10000")
+        long keyCacheMaxSize();
+
+        /**
+         * How long a resolved key is remembered before it is looked up again: the longest a key keeps working after
+         * its account is removed from the database.
+         */
+        @WithDefault("10m")
+        Duration keyCacheExpireAfterWrite();
     }
 
     interface Metrics {

@@ -1,6 +1,5 @@
 package dev.asyncgateway.job;
 
-import dev.asyncgateway.account.AccountService;
 import dev.asyncgateway.common.ClientError;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.store.JobRow;
@@ -30,9 +29,6 @@ public class JobQueryService {
     JobStore store;
 
     @Inject
-    AccountService accounts;
-
-    @Inject
     GatewayConfig config;
 
     public Uni<JobRow> get(UUID id) {
@@ -48,15 +44,14 @@ public class JobQueryService {
         });
     }
 
-    public Uni<JobPage> list(String apiKey, String status, String limit, String cursor) {
+    public Uni<JobPage> list(UUID accountId, String status, String limit, String cursor) {
         if (status != null && !STATUSES.contains(status)) {
             throw ClientError.invalid("'status' must be running, finished or failed", "status");
         }
         int pageSize = pageSize(limit);
         Cursor position = cursor == null || cursor.isEmpty() ? null : Cursor.decode(cursor);
-        return accounts.authenticate(apiKey)
-                .chain(accountId -> store.list(accountId, status, position == null ? null : position.createdAt(),
-                        position == null ? null : position.id(), pageSize + 1))
+        return store.list(accountId, status, position == null ? null : position.createdAt(),
+                        position == null ? null : position.id(), pageSize + 1)
                 .map(rows -> page(rows, pageSize));
     }
 

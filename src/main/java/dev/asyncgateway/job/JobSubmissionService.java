@@ -1,6 +1,5 @@
 package dev.asyncgateway.job;
 
-import dev.asyncgateway.account.AccountService;
 import dev.asyncgateway.common.ClientError;
 import dev.asyncgateway.common.CredentialMask;
 import dev.asyncgateway.config.GatewayConfig;
@@ -19,6 +18,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.TimeBasedEpochRandomGenerator;
+import dev.asyncgateway.common.ClientError;
+import dev.asyncgateway.common.CredentialMask;
+import dev.asyncgateway.common.SecretsAtRest;
+import dev.asyncgateway.config.GatewayConfig;
+import dev.asyncgateway.observability.GatewayMetrics;
+import dev.asyncgateway.queue.GroupCommit;
+import dev.asyncgateway.queue.WakeUpSignal;
+import dev.asyncgateway.runner.JobClaimLoop;
+import dev.asyncgateway.store.IdempotencyKeyStore;
+import dev.asyncgateway.store.JobRequest;
+import dev.asyncgateway.store.JobRow;
+import dev.asyncgateway.store.JobStore;
+import dev.asyncgateway.store.NewJob;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,7 +45,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Accepts jobs: validate, authenticate, rate-limit, store durably (committed before the answer), wake the
+ * Accepts jobs of an authenticated account: validate, rate-limit, store durably (committed before the answer), wake the
  * runner. A request retried with the same {@code Idempotency-Key} gets the jobs of the first one back.
  * <p>
  * Concurrent single-URL submissions without a key (the bulk of {@code POST /jobs} traffic) share one
@@ -50,9 +62,6 @@ public class JobSubmissionService {
 
     @Inject
     JobRequestParser parser;
-
-    @Inject
-    AccountService accounts;
 
     @Inject
     JobStore store;
@@ -111,9 +120,9 @@ public class JobSubmissionService {
     }
 
     /**
-     * A submission read and validated, to be authenticated and stored by {@link #submit}.
+     * A submission read and validated, to be stored by {@link #submit} once its key is authenticated.
      *
-     * @param apiKey the {@code apiKey} field, or null
+     * @param apiKey the {@code apiKey} field (ScraperAPI style: the key travels in the body), or null
      * @param key    the {@code Idempotency-Key} with the request's fingerprint, or null
      */
     public record Submission(JobRequest request, boolean batch, IdempotencyKey key, String apiKey) {
@@ -135,13 +144,12 @@ public class JobSubmissionService {
     }
 
     /**
+     * @param accountId       the account that {@link Submission#apiKey()} authenticated
      * @param statusUrlPrefix absolute URL that a job id is appended to, ending in {@code /jobs/}
      */
-    public Uni<List<JobView>> submit(Submission submission, String statusUrlPrefix) {
-        return accounts.authenticate(submission.apiKey())
-                .invoke(rateLimiter::acquire)
-                .chain(accountId -> store(accountId, submission.request(), submission.batch(), statusUrlPrefix,
-                        submission.key()));
+    public Uni<List<JobView>> submit(Submission submission, UUID accountId, String statusUrlPrefix) {
+        rateLimiter.acquire(accountId);
+        return store(accountId, submission.request(), submission.batch(), statusUrlPrefix, submission.key());
     }
 
     private Uni<List<JobView>> store(UUID accountId, JobRequest request, boolean batch, String statusUrlPrefix,

@@ -38,34 +38,21 @@ public class StoredSecretsStore {
 
     /**
      * The tables with secret columns: for each, a page in primary-key order (after $1, or $1/$2 for a project
-     * webhook) and the write-back, which takes the keys, the new values and the values as read, as arrays.
+     * webhook) and the write-back, which takes the keys, the new values and the values as read, as arrays. The
+     * write-backs of {@code account} and {@code project_webhook} are those of {@link AccountStore} and
+     * {@link ProjectWebhookStore}, which own every write to their tables.
      * Jobs and deliveries are many: only rows that can hold a secret are read (a URL with user info, custom headers).
      */
     public enum SecretTable {
         ACCOUNT("""
                 select id, webhook_secret, previous_webhook_secret, webhook_url, webhook_headers, notification_url
-                from account where id > $1 order by id limit $2""", """
-                update account t set webhook_secret = n.webhook_secret, previous_webhook_secret = n.previous_webhook_secret,
-                       webhook_url = n.webhook_url, webhook_headers = n.webhook_headers, notification_url = n.notification_url
-                from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-                            $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
-                    as n(id, webhook_secret, previous_webhook_secret, webhook_url, webhook_headers, notification_url,
-                         old_webhook_secret, old_previous_webhook_secret, old_webhook_url, old_webhook_headers, old_notification_url)
-                where t.id = n.id
-                  and (t.webhook_secret, t.previous_webhook_secret, t.webhook_url, t.webhook_headers, t.notification_url)
-                      is not distinct from (n.old_webhook_secret, n.old_previous_webhook_secret, n.old_webhook_url,
-                                            n.old_webhook_headers, n.old_notification_url)""",
+                from account where id > $1 order by id limit $2""", null,
                 new SecretColumn("webhook_secret", Content.SECRET), new SecretColumn("previous_webhook_secret", Content.SECRET),
                 new SecretColumn("webhook_url", Content.URL), new SecretColumn("webhook_headers", Content.HEADERS),
                 new SecretColumn("notification_url", Content.URL)),
         PROJECT_WEBHOOK("""
                 select account_id, project, url, headers from project_webhook
-                where (account_id, project) > ($1, $2) order by account_id, project limit $3""", """
-                update project_webhook t set url = n.url, headers = n.headers
-                from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
-                    as n(account_id, project, url, headers, old_url, old_headers)
-                where (t.account_id, t.project) = (n.account_id, n.project)
-                  and (t.url, t.headers) is not distinct from (n.old_url, n.old_headers)""",
+                where (account_id, project) > ($1, $2) order by account_id, project limit $3""", null,
                 new SecretColumn("url", Content.URL), new SecretColumn("headers", Content.HEADERS)),
         JOB("""
                 select id, callback_url from job where id > $1 and callback_url like '%@%' order by id limit $2""", """
@@ -122,6 +109,12 @@ public class StoredSecretsStore {
     @Inject
     Pool pool;
 
+    @Inject
+    AccountStore accounts;
+
+    @Inject
+    ProjectWebhookStore projectWebhooks;
+
     /** Up to {@code limit} rows after {@code after} (null: from the start), in primary-key order. */
     public Uni<List<SecretRow>> page(SecretTable table, SecretRow after, int limit) {
         List<Object> params = new ArrayList<>(3);
@@ -157,7 +150,12 @@ public class StoredSecretsStore {
                 params.add(values);
             }
         }
-        return pool.preparedQuery(table.update).execute(Tuple.from(params)).map(RowSet::rowCount);
+        Tuple arrays = Tuple.from(params);
+        return switch (table) {
+            case ACCOUNT -> accounts.resealSecrets(arrays);
+            case PROJECT_WEBHOOK -> projectWebhooks.resealSecrets(arrays);
+            default -> pool.preparedQuery(table.update).execute(arrays).map(RowSet::rowCount);
+        };
     }
 
     private static List<SecretRow> rows(SecretTable table, RowSet<Row> rows) {

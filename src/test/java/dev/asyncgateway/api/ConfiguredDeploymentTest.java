@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
 /** A deployment behind a public base URL and without an admin token. */
@@ -34,5 +35,14 @@ class ConfiguredDeploymentTest {
     void adminEndpointsDoNotExistWithoutAnAdminToken() {
         given().header("Authorization", "Bearer anything").contentType(ContentType.JSON).body(Map.of("name", "x"))
                 .post("/admin/accounts").then().statusCode(404);
+    }
+
+    @Test
+    void adminEndpointsAnswer404WhateverCredentialsComeWithTheRequest() {
+        given().contentType(ContentType.JSON).body(Map.of("name", "x")).post("/admin/accounts")
+                .then().statusCode(404).body("error", equalTo("not found"));
+        given().header("X-API-Key", "test-key").post("/admin/drain").then().statusCode(404);
+        given().header("Authorization", "Bearer ").post("/admin/secrets/re-encrypt").then().statusCode(404);
+        given().header("X-API-Key", "test-key").get("/jobs").then().statusCode(200);
     }
 }
