@@ -137,6 +137,7 @@ final class PageRender {
                         .put("userAgent", request.userAgent()).put("acceptLanguage", "en-US,en;q=0.9")),
                 page("Emulation.setDeviceMetricsOverride", new JsonObject()
                         .put("width", mobile ? 390 : 1366).put("height", mobile ? 844 : 768)
+                        .put("screenWidth", mobile ? 390 : 1366).put("screenHeight", mobile ? 844 : 768)
                         .put("deviceScaleFactor", mobile ? 2 : 1).put("mobile", mobile))));
         if (mobile) {
             commands.add(page("Emulation.setTouchEmulationEnabled", new JsonObject().put("enabled", true).put("maxTouchPoints", 5)));

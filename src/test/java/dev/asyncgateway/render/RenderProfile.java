@@ -18,7 +18,7 @@ public class RenderProfile implements QuarkusTestProfile {
                 Map.entry("gateway.render.network-idle", "200ms"),
                 Map.entry("gateway.render.network-idle-max-wait", "2s"),
                 Map.entry("gateway.render.max-requests-per-page", "100"),
-                Map.entry("gateway.fetch.attempt-timeout", "6s"),
+                Map.entry("gateway.fetch.attempt-timeout", "10s"),
                 Map.entry("gateway.url-policy.allow-private-networks", "false"),
                 Map.entry("gateway.url-policy.allow-cidrs", "127.0.0.1/32"));
     }

@@ -80,7 +80,7 @@ class RenderTest {
     @Test
     void aSelectorThatNeverMatchesIsRetriedUntilTheDeadline() {
         String key = Api.newAccount();
-        String id = Api.submitJob(Map.of("apiKey", key, "url", pages.url("/js"), "timeoutSec", 9,
+        String id = Api.submitJob(Map.of("apiKey", key, "url", pages.url("/js"), "timeoutSec", 14,
                 "apiParams", Map.of("wait_for_selector", "#never-there")));
 
         ExtractableResponse<Response> job = ended(id, Duration.ofSeconds(30));
@@ -168,8 +168,8 @@ class RenderTest {
     void rendersNeverExceedTheirConcurrency() {
         String key = Api.newAccount();
         List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            ids.add(render(key, "/holding-page?ms=700", Map.of()));
+        for (int i = 0; i < 4; i++) {
+            ids.add(render(key, "/holding-page?ms=1000", Map.of()));
         }
         for (String id : ids) {
             assertEquals("finished", ended(id, Duration.ofSeconds(60)).path("status"));

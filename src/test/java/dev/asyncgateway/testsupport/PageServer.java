@@ -57,9 +57,19 @@ public final class PageServer {
         router.get("/hold").handler(ctx -> {
             int now = holding.incrementAndGet();
             maxHolding.accumulateAndGet(now, Math::max);
+            // Held until answered, or until the browser gives up on it (its page was closed).
+            java.util.concurrent.atomic.AtomicBoolean held = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Runnable release = () -> {
+                if (held.compareAndSet(true, false)) {
+                    holding.decrementAndGet();
+                }
+            };
+            ctx.request().connection().closeHandler(ignored -> release.run());
             vertx.setTimer(Long.parseLong(ctx.request().getParam("ms", "800")), id -> {
-                holding.decrementAndGet();
-                ctx.response().putHeader("Content-Type", "image/gif").end("GIF89a");
+                release.run();
+                if (!ctx.response().closed()) {
+                    ctx.response().putHeader("Content-Type", "image/gif").end("GIF89a");
+                }
             });
         });
         router.get("/holding-page").handler(ctx -> page(ctx, "<img src='/hold?ms=" + ctx.request().getParam("ms", "800")
