@@ -108,6 +108,10 @@ public class Browser {
                     .onFailure(ignored -> started.stop(vertx))
                     .onSuccess(cdp -> {
                         cdp.onClose(this, () -> {
+                            if (stopped) {
+                                started.stop(vertx);
+                                return;
+                            }
                             LOG.warn("the connection to Chromium was lost; it is stopped and started again for the next render");
                             started.stop(vertx);
                         });
