@@ -10,6 +10,7 @@ import dev.asyncgateway.job.JobSubmissionService;
 import dev.asyncgateway.job.JobView;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
+import dev.asyncgateway.job.ScreenshotQuery;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -24,6 +25,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -63,6 +65,9 @@ public class JobResource {
 
     @Inject
     StatusUrls statusUrls;
+
+    @Inject
+    ScreenshotQuery screenshots;
 
     @Inject
     JsonBodies bodies;
@@ -152,6 +157,20 @@ public class JobResource {
     @Path("jobs/{id}")
     public Uni<JobView> get(@PathParam("id") String id) {
         return queries.get(JobIds.parse(id)).map(JobView::of);
+    }
+
+    @Operation(summary = "A rendered job's screenshot",
+            description = "The full-page PNG of a job submitted with apiParams.screenshot, once it has finished; the same"
+                    + " capability as the statusUrl (no key needed). Its URL is the job's response.headers['sa-screenshot'].")
+    @APIResponse(responseCode = "200", description = "The PNG", content = @Content(mediaType = "image/png"))
+    @APIResponse(responseCode = "404", description = "No such job, or no screenshot",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    @GET
+    @Path("jobs/{id}/screenshot")
+    @Produces({"image/png", MediaType.APPLICATION_JSON})
+    public Uni<Response> screenshot(@PathParam("id") String id) {
+        return screenshots.png(JobIds.parse(id)).map(png -> Response.ok(png, "image/png")
+                .header("Cache-Control", "private, max-age=3600").build());
     }
 
     @Operation(summary = "Cancel a job",

@@ -35,6 +35,9 @@ public class JobExecutor {
     TargetFetcher fetcher;
 
     @Inject
+    RenderStep renderStep;
+
+    @Inject
     RetryPolicy retryPolicy;
 
     @Inject
@@ -69,17 +72,30 @@ public class JobExecutor {
             return unreadable(job, leaseToken, e);
         }
         long start = System.nanoTime();
+        if (target.params().render()) {
+            // A render waits for a page of its own (gateway.render.concurrency), never in a fetch slot.
+            fetched.run();
+            return renderStep.render(job, target, timeLeft)
+                    .invoke(page -> metrics.fetchAttempt(page.result(), System.nanoTime() - start))
+                    .chain(page -> decide(job, leaseToken, target, page.result())
+                            .chain(outcome -> renderStep.keepScreenshot(outcome, page)))
+                    .chain(this::record);
+        }
         return fetcher.fetch(target, timeLeft)
                 .invoke(result -> {
                     metrics.fetchAttempt(result, System.nanoTime() - start);
                     fetched.run();
                 })
                 .chain(result -> decide(job, leaseToken, target, result))
-                .chain(outcome -> completion.record(outcome).invoke(() -> {
-                    if (outcome.retryDelay() != null && outcome.retryDelay().compareTo(config.runner().pollInterval()) < 0) {
-                        wakeUp.jobsDueIn(outcome.retryDelay());
-                    }
-                }));
+                .chain(this::record);
+    }
+
+    private Uni<Void> record(JobOutcome outcome) {
+        return completion.record(outcome).invoke(() -> {
+            if (outcome.retryDelay() != null && outcome.retryDelay().compareTo(config.runner().pollInterval()) < 0) {
+                wakeUp.jobsDueIn(outcome.retryDelay());
+            }
+        });
     }
 
     /** Fails the job now: left to its lease, it would be claimed and crash again until its deadline. */

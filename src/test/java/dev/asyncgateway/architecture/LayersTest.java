@@ -35,6 +35,7 @@ class LayersTest {
                 .layer("callback").definedBy(BASE + ".callback..")
                 .layer("job").definedBy(BASE + ".job..")
                 .layer("runner").definedBy(BASE + ".runner..")
+                .layer("render").definedBy(BASE + ".render..")
                 .layer("observability").definedBy(BASE + ".observability..")
                 .layer("queue").definedBy(BASE + ".queue..")
                 .layer("outbound").definedBy(BASE + ".outbound..")
@@ -46,15 +47,16 @@ class LayersTest {
                 .whereLayer("callback").mayOnlyBeAccessedByLayers("api", "account")
                 .whereLayer("job").mayOnlyBeAccessedByLayers("api", "account", "callback")
                 .whereLayer("runner").mayOnlyBeAccessedByLayers("api", "account", "callback", "job")
-                .whereLayer("observability").mayOnlyBeAccessedByLayers("api", "account", "callback", "job", "runner")
+                .whereLayer("render").mayOnlyBeAccessedByLayers("api", "account", "callback", "job", "runner")
+                .whereLayer("observability").mayOnlyBeAccessedByLayers("api", "account", "callback", "job", "runner", "render")
                 .whereLayer("queue").mayOnlyBeAccessedByLayers("api", "account", "callback", "job", "runner",
-                        "observability")
+                        "render", "observability")
                 .whereLayer("outbound").mayOnlyBeAccessedByLayers("api", "account", "callback", "job", "runner",
-                        "observability", "queue")
+                        "render", "observability", "queue")
                 .whereLayer("store").mayOnlyBeAccessedByLayers("api", "account", "callback", "job", "runner",
-                        "observability", "queue", "outbound")
+                        "render", "observability", "queue", "outbound")
                 .whereLayer("common").mayOnlyBeAccessedByLayers("api", "account", "callback", "job", "runner",
-                        "observability", "queue", "outbound", "store")
+                        "render", "observability", "queue", "outbound", "store")
                 .check(gateway);
     }
 

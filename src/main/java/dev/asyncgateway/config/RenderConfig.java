@@ -1,0 +1,76 @@
+package dev.asyncgateway.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The headless browser behind {@code apiParams.render}, {@code wait_for_selector} and {@code screenshot}. A browser is
+ * available when {@link #browserUrl()} or {@link #chromium()} is set, or when {@link #enabled()} is true and a Chromium
+ * is found on {@code PATH}; otherwise those parameters are refused as before.
+ */
+@ConfigMapping(prefix = "gateway.render")
+public interface RenderConfig {
+
+    /** Look for a Chromium on {@code PATH} ({@code chromium}, {@code chromium-browser}, {@code google-chrome}, {@code headless_shell}) and start it. */
+    @WithDefault("false")
+    boolean enabled();
+
+    /** Path of the Chromium executable the gateway starts and supervises (restarted when it dies). */
+    Optional<String> chromium();
+
+    /**
+     * A browser service reached over the DevTools protocol instead of a local Chromium: its browser WebSocket URL
+     * ({@code ws://browser:9222/devtools/browser/...}) or its HTTP base ({@code http://browser:9222}), whose
+     * {@code /json/version} names that WebSocket URL. Takes precedence over {@link #chromium()}.
+     */
+    Optional<String> browserUrl();
+
+    /** Pages rendered at once on this instance; further renders wait in their own queue, never in fetch slots. */
+    @WithDefault("2")
+    int concurrency();
+
+    /** Renders that may wait for a page; past it an attempt is retried later (fail kind {@code render_queue_full}). */
+    @WithDefault("64")
+    int queueMax();
+
+    /** How long the network must stay quiet after the load event before the DOM is taken. */
+    @WithDefault("500ms")
+    Duration networkIdle();
+
+    /**
+     * Longest wait for that quiet moment: a page that polls or streams for ever is taken as it is then.
+     */
+    @WithDefault("10s")
+    Duration networkIdleMaxWait();
+
+    /** Most requests one page may make (its document, subresources, redirects); more fails the attempt ({@code page_too_large}). */
+    @WithDefault("500")
+    int maxRequestsPerPage();
+
+    /** Most bytes one page may download over all its requests; more fails the attempt ({@code page_too_large}). */
+    @WithDefault("52428800")
+    long maxBytesPerPage();
+
+    /** Largest full-page PNG kept; a larger screenshot fails the attempt ({@code screenshot_too_large}). */
+    @WithDefault("5242880")
+    int screenshotMaxBytes();
+
+    /** Tallest full-page screenshot, in CSS pixels; a longer page is cut there. */
+    @WithDefault("16384")
+    int screenshotMaxHeight();
+
+    /** Largest JavaScript heap of a page, in MiB ({@code --max-old-space-size}): a page that wants more crashes its renderer. */
+    @WithDefault("512")
+    int pageHeapMb();
+
+    /** How long a local Chromium may take to start and open its DevTools port. */
+    @WithDefault("30s")
+    Duration startTimeout();
+
+    /** Largest DevTools message accepted from the browser (a screenshot travels as one base64 message). */
+    @WithDefault("33554432")
+    int maxMessageBytes();
+}

@@ -1,0 +1,18 @@
+package dev.asyncgateway.render;
+
+import java.util.Optional;
+
+/**
+ * One page to render.
+ *
+ * @param url             the job's target
+ * @param userAgent       the User-Agent the page is loaded with
+ * @param mobile          a mobile viewport with touch (with a mobile {@code userAgent})
+ * @param waitForSelector a CSS selector that must match before the DOM is taken, or null
+ * @param screenshot      take a full-page PNG
+ * @param proxy           the proxy the page's traffic must go through (the proxy pool's choice); none yet. The seam:
+ *                        {@code Target.createBrowserContext} takes a {@code proxyServer} per context
+ */
+public record RenderRequest(String url, String userAgent, boolean mobile, String waitForSelector, boolean screenshot,
+                            Optional<String> proxy) {
+}

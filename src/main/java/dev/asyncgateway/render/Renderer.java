@@ -1,0 +1,87 @@
+package dev.asyncgateway.render;
+
+import dev.asyncgateway.common.CpuWorkers;
+import dev.asyncgateway.config.GatewayConfig;
+import dev.asyncgateway.config.RenderConfig;
+import dev.asyncgateway.outbound.FetchResult;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Renders pages in the browser, at most {@code gateway.render.concurrency} at once, each within its attempt's time.
+ * The one place that says whether rendering is offered at all ({@link #available()}).
+ */
+@ApplicationScoped
+public class Renderer {
+
+    @Inject
+    Browser browser;
+
+    @Inject
+    RenderConfig settings;
+
+    @Inject
+    GatewayConfig config;
+
+    @Inject
+    CpuWorkers cpu;
+
+    @Inject
+    io.vertx.mutiny.core.Vertx vertx;
+
+    private RenderSlots slots;
+
+    @PostConstruct
+    void createSlots() {
+        slots = new RenderSlots(settings.concurrency(), settings.queueMax());
+    }
+
+    /** Whether {@code render}, {@code wait_for_selector} and {@code screenshot} can be honoured by this gateway. */
+    public boolean available() {
+        return browser.available();
+    }
+
+    /** Pages being rendered now. */
+    public int rendering() {
+        return slots.busy();
+    }
+
+    /**
+     * One render attempt, over within {@code limit} (waiting for a page included): the page, or the reason there was
+     * none as a {@link FetchResult.Failure}, never a failed {@link Uni}.
+     */
+    public Uni<RenderedPage> render(RenderRequest request, Duration limit) {
+        if (request.proxy().isPresent()) {
+            // The seam for the proxy pool: a context per proxy (Target.createBrowserContext's proxyServer).
+            return Uni.createFrom().item(failed(new RenderFailure("render_proxy_unsupported", "rendering through a proxy is not offered yet", false)));
+        }
+        long deadline = System.nanoTime() + limit.toNanos();
+        AtomicReference<RenderSlots.Slot> held = new AtomicReference<>();
+        return slots.acquire()
+                .invoke(held::set)
+                .chain(slot -> browser.connection())
+                .chain(cdp -> {
+                    RenderSlots.Slot slot = held.getAndSet(null);
+                    PageRender page = new PageRender(vertx.getDelegate(), cdp, request, settings, cpu, config.fetch().maxBodyBytes());
+                    return Uni.createFrom().completionStage(page.start(deadline).whenComplete((page1, failure) -> slot.release()));
+                })
+                .ifNoItem().after(limit.plusSeconds(1)).failWith(() -> new RenderFailure("timeout", "no page within " + limit.toMillis() + " ms", true))
+                .onTermination().invoke(() -> {
+                    RenderSlots.Slot unused = held.getAndSet(null);
+                    if (unused != null) {
+                        unused.release();
+                    }
+                })
+                .onFailure().recoverWithItem(Renderer::failed);
+    }
+
+    private static RenderedPage failed(Throwable failure) {
+        RenderFailure reason = failure instanceof RenderFailure r ? r : new RenderFailure("render_failed", failure.toString(), true);
+        return new RenderedPage(reason.asFetchFailure(), null);
+    }
+}

@@ -1,0 +1,245 @@
+package dev.asyncgateway.render;
+
+import dev.asyncgateway.outbound.UrlPolicyViolation;
+import dev.asyncgateway.testsupport.Api;
+import dev.asyncgateway.testsupport.PageServer;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.ExtractableResponse;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Jobs with {@code render} in a real headless Chromium, against pages served on 127.0.0.1. */
+@QuarkusTest
+@TestProfile(RenderProfile.class)
+class RenderTest {
+
+    private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
+    private final PageServer pages = PageServer.on("127.0.0.1");
+
+    private String render(String key, String path, Map<String, Object> more) {
+        Map<String, Object> params = new java.util.HashMap<>(Map.of("render", true));
+        params.putAll(more);
+        return Api.submitJob(Map.of("apiKey", key, "url", pages.url(path), "apiParams", params));
+    }
+
+    private static ExtractableResponse<Response> ended(String id, Duration within) {
+        await().atMost(within).until(() -> !Api.status(id).equals("running"));
+        return Api.job(id).extract();
+    }
+
+    @Test
+    void theBodyIsTheDomAfterJavaScriptRan() {
+        String id = render(Api.newAccount(), "/redirect-js", Map.of());
+
+        ExtractableResponse<Response> job = ended(id, Duration.ofSeconds(30));
+        assertEquals("finished", job.path("status"));
+        assertEquals(200, (int) job.path("response.statusCode"));
+        String body = job.path("response.body");
+        assertTrue(body.contains("written by JavaScript"), body);
+        assertEquals(pages.url("/js"), job.path("response.headers.'sa-final-url'"));
+        assertEquals("text/html; charset=utf-8", job.path("response.headers.'content-type'"));
+    }
+
+    @Test
+    void outputFormatTextAppliesToTheRenderedDom() {
+        String id = render(Api.newAccount(), "/js", Map.of("output_format", "text"));
+
+        ExtractableResponse<Response> job = ended(id, Duration.ofSeconds(30));
+        assertEquals("finished", job.path("status"));
+        assertEquals("page written by JavaScript", job.path("response.body"));
+    }
+
+    @Test
+    void waitForSelectorWaitsForALateElement() {
+        String id = render(Api.newAccount(), "/late", Map.of("wait_for_selector", "#root > p#late"));
+
+        ExtractableResponse<Response> job = ended(id, Duration.ofSeconds(30));
+        assertEquals("finished", job.path("status"));
+        assertTrue(job.<String>path("response.body").contains("arrived late"));
+        assertEquals(1, (int) job.path("attempts"));
+    }
+
+    @Test
+    void aSelectorThatNeverMatchesIsRetriedUntilTheDeadline() {
+        String key = Api.newAccount();
+        String id = Api.submitJob(Map.of("apiKey", key, "url", pages.url("/js"), "timeoutSec", 14,
+                "apiParams", Map.of("wait_for_selector", "#never-there")));
+
+        ExtractableResponse<Response> job = ended(id, Duration.ofSeconds(30));
+        assertEquals("failed", job.path("status"));
+        assertEquals("failed_due_to_timeout", job.path("failReason"));
+        assertTrue((int) job.path("attempts") >= 2, "attempts: " + job.path("attempts"));
+    }
+
+    @Test
+    void anInvalidSelectorFailsTheJobAtOnce() {
+        String id = render(Api.newAccount(), "/js", Map.of("wait_for_selector", "p[[["));
+
+        ExtractableResponse<Response> job = ended(id, Duration.ofSeconds(30));
+        assertEquals("failed", job.path("status"));
+        assertEquals("invalid_selector", job.path("failReason"));
+    }
+
+    @Test
+    void theScreenshotIsServedAsAPngAtTheUrlOfItsHeader() {
+        String id = Api.submitJob(Map.of("apiKey", Api.newAccount(), "url", pages.url("/js"), "apiParams", Map.of("screenshot", true)));
+
+        ExtractableResponse<Response> job = ended(id, Duration.ofSeconds(30));
+        assertEquals("finished", job.path("status"));
+        String statusUrl = job.path("statusUrl");
+        assertEquals(statusUrl + "/screenshot", job.path("response.headers.'sa-screenshot'"));
+        byte[] png = given().get("/jobs/" + id + "/screenshot").then().statusCode(200)
+                .contentType("image/png").extract().asByteArray();
+        byte[] head = new byte[PNG_MAGIC.length];
+        System.arraycopy(png, 0, head, 0, head.length);
+        assertArrayEquals(PNG_MAGIC, head);
+    }
+
+    @Test
+    void aJobWithoutScreenshotHasNone() {
+        String id = render(Api.newAccount(), "/js", Map.of());
+        ended(id, Duration.ofSeconds(30));
+        given().get("/jobs/" + id + "/screenshot").then().statusCode(404).body("error", containsString("screenshot"));
+        Api.job(id).body("response.headers", not(org.hamcrest.Matchers.hasKey("sa-screenshot")));
+    }
+
+    @Test
+    void mobileDeviceGetsAMobileViewportTouchAndUserAgent() {
+        String id = render(Api.newAccount(), "/device", Map.of("device_type", "mobile"));
+
+        String body = ended(id, Duration.ofSeconds(30)).path("response.body");
+        assertTrue(body.contains("width=390 touch=5 ua=Mozilla/5.0 (iPhone"), body);
+    }
+
+    @Test
+    void desktopIsTheDefault() {
+        String id = render(Api.newAccount(), "/device", Map.of());
+
+        String body = ended(id, Duration.ofSeconds(30)).path("response.body");
+        assertTrue(body.contains("width=1366 touch=0 ua=Mozilla/5.0 (Windows NT 10.0"), body);
+    }
+
+    /** Two jobs of two accounts: what the first page stored (a cookie, localStorage) is unknown to the second. */
+    @Test
+    void jobsShareNoCookiesNorStorage() {
+        String first = render(Api.newAccount(), "/visit", Map.of());
+        assertEquals("finished", ended(first, Duration.ofSeconds(30)).path("status"));
+        String second = render(Api.newAccount(), "/visit", Map.of());
+
+        String body = ended(second, Duration.ofSeconds(30)).path("response.body");
+        assertTrue(body.contains("cookie=null"), body);
+        assertTrue(body.contains("stored=null"), body);
+    }
+
+    @Test
+    void aPageThatNeverStopsItsTimersStillFinishes() {
+        String id = render(Api.newAccount(), "/interval", Map.of());
+        assertEquals("finished", ended(id, Duration.ofSeconds(30)).path("status"));
+    }
+
+    @Test
+    void aPageThatNeverFinishesLoadingFailsItsAttemptsUntilTheDeadline() {
+        String id = Api.submitJob(Map.of("apiKey", Api.newAccount(), "url", pages.url("/never"), "timeoutSec", 4,
+                "apiParams", Map.of("render", true)));
+
+        ExtractableResponse<Response> job = ended(id, Duration.ofSeconds(30));
+        assertEquals("failed_due_to_timeout", job.path("failReason"));
+    }
+
+    @Test
+    void rendersNeverExceedTheirConcurrency() {
+        String key = Api.newAccount();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            ids.add(render(key, "/holding-page?ms=1000", Map.of()));
+        }
+        for (String id : ids) {
+            assertEquals("finished", ended(id, Duration.ofSeconds(60)).path("status"));
+        }
+        assertTrue(pages.maxHolding() <= 2, "pages at once: " + pages.maxHolding());
+        assertEquals(2, pages.maxHolding());
+    }
+
+    @Test
+    void aPageMakingTooManyRequestsFails() {
+        String id = render(Api.newAccount(), "/many", Map.of());
+
+        ExtractableResponse<Response> job = ended(id, Duration.ofSeconds(30));
+        assertEquals("failed", job.path("status"));
+        assertEquals("page_too_large", job.path("failReason"));
+    }
+
+    /** Images, fetch, iframes, WebSockets, redirects and script navigations towards a refused address never reach it. */
+    @Test
+    void thePageCannotReachAnAddressTheUrlPolicyRefuses() {
+        PageServer refused = PageServer.on("127.0.0.2");
+        pages.refuse(refused);
+
+        String id = render(Api.newAccount(), "/leaky", Map.of());
+        ExtractableResponse<Response> job = ended(id, Duration.ofSeconds(30));
+        assertEquals("finished", job.path("status"), () -> String.valueOf(job.path("failReason")));
+        assertTrue(job.<String>path("response.body").contains("leaky"));
+
+        String away = render(Api.newAccount(), "/redirect-away", Map.of());
+        ExtractableResponse<Response> redirected = ended(away, Duration.ofSeconds(30));
+        assertEquals("failed", redirected.path("status"));
+        assertEquals(UrlPolicyViolation.FAIL_REASON, redirected.path("failReason"));
+        assertEquals(1, (int) redirected.path("attempts"));
+
+        String navigating = render(Api.newAccount(), "/navigate-away", Map.of());
+        ended(navigating, Duration.ofSeconds(30));
+
+        assertEquals(0, refused.hits("*"), "requests that reached the refused server");
+    }
+
+    /** Chromium killed mid-render: that attempt fails, the browser is started again, and the job finishes. */
+    @Test
+    void aKilledBrowserIsRestartedAndTheJobFinishes() {
+        String warm = render(Api.newAccount(), "/js", Map.of());
+        assertEquals("finished", ended(warm, Duration.ofSeconds(30)).path("status"));
+
+        String id = render(Api.newAccount(), "/holding-page?ms=3000", Map.of());
+        int before = pages.hits("/hold");
+        await().atMost(Duration.ofSeconds(20)).until(() -> pages.hits("/hold") > before);
+        ProcessHandle browser = chromium().orElseThrow();
+        browser.destroyForcibly();
+
+        ExtractableResponse<Response> job = ended(id, Duration.ofSeconds(60));
+        assertEquals("finished", job.path("status"));
+        assertTrue((int) job.path("attempts") >= 2);
+        assertTrue(chromium().map(ProcessHandle::pid).orElseThrow() != browser.pid(), "a new browser");
+    }
+
+    /** The browser process this test JVM started (Chromium's own children are below it). */
+    private static Optional<ProcessHandle> chromium() {
+        return ProcessHandle.current().children()
+                .filter(p -> p.isAlive() && p.info().commandLine().orElse("").contains("--remote-debugging-port=0"))
+                .findFirst();
+    }
+
+    @Test
+    void withoutRenderTheTargetIsFetchedAsBefore() {
+        String id = Api.submitJob(Map.of("apiKey", Api.newAccount(), "url", pages.url("/js")));
+        String body = ended(id, Duration.ofSeconds(30)).path("response.body");
+        assertTrue(body.contains(">shell<"), body);
+        Api.job(id).body("response.statusCode", equalTo(200)).body("attempts", greaterThan(0));
+    }
+}
