@@ -43,7 +43,12 @@ public class CallbackService {
      * goes now; 409 while a delivery is in progress. Answers the job as it is then.
      */
     public Uni<JobRow> retry(UUID jobId, String apiKey) {
-        return ownedJob(jobId, apiKey).chain(job -> {
+        return accounts.authenticate(apiKey).chain(accountId -> retryOwned(jobId, accountId));
+    }
+
+    /** The same for a caller that has already resolved its account (the console). */
+    public Uni<JobRow> retryOwned(UUID jobId, UUID accountId) {
+        return jobs.getOwned(jobId, accountId).chain(job -> {
             if (job.isRunning()) {
                 throw ClientError.conflict("the job has not ended yet; its callback is sent when it does");
             }

@@ -47,9 +47,13 @@ public class JobCancellationService {
     WakeUpSignal wakeUp;
 
     public Uni<JobRow> cancel(UUID jobId, String apiKey) {
-        return accounts.authenticate(apiKey)
-                .chain(accountId -> queries.getOwned(jobId, accountId)
-                        .chain(job -> job.isRunning() ? cancelRunning(job) : Uni.createFrom().item(job)));
+        return accounts.authenticate(apiKey).chain(accountId -> cancelOwned(jobId, accountId));
+    }
+
+    /** The same for a caller that has already resolved its account (the console). */
+    public Uni<JobRow> cancelOwned(UUID jobId, UUID accountId) {
+        return queries.getOwned(jobId, accountId)
+                .chain(job -> job.isRunning() ? cancelRunning(job) : Uni.createFrom().item(job));
     }
 
     private Uni<JobRow> cancelRunning(JobRow job) {
