@@ -98,7 +98,10 @@ public class ConsoleOverviewResource {
     }
 
     private static Double max(Double a, Double b) {
-        return a == null ? b : b == null ? a : Math.max(a, b);
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        return Double.valueOf(Math.max(a, b));
     }
 
     /** The series as uPlot takes them (x in epoch seconds, then one array per line), JSON in a data attribute. */
