@@ -1,0 +1,23 @@
+package dev.asyncgateway.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** The web console at {@code /console} (issue 21). */
+@ConfigMapping(prefix = "gateway.console")
+public interface ConsoleConfig {
+
+    /** Whether {@code /console} is served at all; when false its pages answer 404. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** How long a console sign-in lasts; the session cookie and its stored row expire together. */
+    @WithDefault("8h")
+    Duration sessionTtl();
+
+    /** Jobs per page of the console's job list. */
+    @WithDefault("25")
+    int pageSize();
+}

@@ -1,0 +1,324 @@
+package dev.asyncgateway.api.console;
+
+import com.deque.html.axecore.results.Results;
+import com.deque.html.axecore.results.Rule;
+import com.deque.html.axecore.selenium.AxeBuilder;
+import dev.asyncgateway.testsupport.Api;
+import dev.asyncgateway.testsupport.TargetServer;
+import dev.asyncgateway.testsupport.WebhookReceiver;
+import dev.asyncgateway.testsupport.WebhookReceiver.Answer;
+import dev.asyncgateway.testsupport.Webhooks;
+import dev.asyncgateway.testsupport.Webhooks.TestAccount;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+import java.io.File;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The console in a real browser: Debian's headless Chromium driven by Selenium, against the running gateway,
+ * with real local targets and receivers. Every page is checked with axe-core, and saved as a screenshot under
+ * target/console-screenshots (the README's pictures).
+ */
+@QuarkusTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConsoleBrowserTest {
+
+    private static final String CHROMIUM = "/usr/bin/chromium";
+    private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+    private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
+    /** An answer that would set a marker if any browser ran it. */
+    private static final String HOSTILE = "<script>window.__pwned=1</script><img src=x onerror=\"window.__pwned=2\">";
+
+    @TestHTTPResource("/")
+    URL base;
+
+    private ChromeDriver driver;
+    private final WebhookReceiver receiver = WebhookReceiver.shared();
+
+    @BeforeAll
+    void startBrowser() throws Exception {
+        assumeTrue(new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute(),
+                "Chromium and chromedriver are installed by .ci/run (apt-get install chromium chromium-driver)");
+        Files.createDirectories(SCREENSHOTS);
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--window-size=1280,1000");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER))
+                .usingAnyFreePort().build();
+        driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().implicitlyWait(Duration.ZERO);
+    }
+
+    @AfterAll
+    void stopBrowser() {
+        if (driver != null) {
+            driver.quit();
+        }
+    }
+
+    @BeforeEach
+    void fullWidth() {
+        driver.manage().deleteAllCookies();
+        driver.manage().window().setSize(new Dimension(1280, 1000));
+    }
+
+    @Test
+    void signInShowsTheConsoleAndSignOutEndsTheSession() {
+        TestAccount account = Webhooks.newAccount();
+        open("/console/jobs");
+        assertTrue(driver.getCurrentUrl().endsWith("/console/sign-in"), "not signed in: sent to sign-in");
+        accessible("sign-in");
+
+        signIn(account.apiKey());
+        assertTrue(driver.getCurrentUrl().endsWith("/console/overview"));
+        assertFalse(driver.getPageSource().contains(account.apiKey()), "the key is never in a page");
+        assertFalse(driver.getCurrentUrl().contains(account.apiKey()), "nor in a URL");
+        var cookie = driver.manage().getCookieNamed(ConsoleSessions.COOKIE);
+        assertTrue(cookie.isHttpOnly());
+        assertEquals("Strict", cookie.getSameSite());
+        assertFalse(cookie.getValue().contains(account.apiKey()));
+
+        driver.findElement(By.cssSelector("form.signout button")).click();
+        assertTrue(driver.getCurrentUrl().endsWith("/console/sign-in"));
+        open("/console/jobs");
+        assertTrue(driver.getCurrentUrl().endsWith("/console/sign-in"), "the session is gone");
+
+        // The old cookie value no longer opens anything either.
+        given().redirects().follow(false).cookie(ConsoleSessions.COOKIE, cookie.getValue()).get("/console/jobs")
+                .then().statusCode(303);
+    }
+
+    @Test
+    void everyConsoleAnswerCarriesAStrictContentSecurityPolicy() {
+        for (String path : List.of("/console/sign-in", "/console/jobs", "/console-assets/console.js")) {
+            Response response = given().redirects().follow(false).get(path);
+            String csp = response.header("Content-Security-Policy");
+            assertEquals(ConsoleHttp.CONTENT_SECURITY_POLICY, csp, path);
+            assertTrue(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), csp);
+            assertEquals("DENY", response.header("X-Frame-Options"));
+        }
+        String html = given().get("/console/sign-in").then().statusCode(200).extract().asString();
+        assertFalse(html.matches("(?s).*<script>.*"), "no inline script");
+        assertFalse(html.contains(" style="), "no inline style");
+        given().get("/webjars/uplot/1.6.30/dist/uPlot.iife.min.js").then().statusCode(200);
+    }
+
+    @Test
+    void signInFormWithoutItsCsrfTokenIsRefused() {
+        TestAccount account = Webhooks.newAccount();
+        given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+                .formParam("secret", account.apiKey()).formParam("csrf", "forged").cookie(ConsoleSessions.SIGN_IN_COOKIE, "other")
+                .post("/console/sign-in").then().statusCode(403);
+    }
+
+    @Test
+    void failedCallbackShowsItsThreeAttemptsEscapedAndReSendReachesTheReceiver() {
+        TestAccount account = Webhooks.newAccount();
+        String path = WebhookReceiver.newPath();
+        receiver.always(path, new Answer.Status(500, Map.of("Content-Type", "text/html"), HOSTILE));
+        String id = Webhooks.submitJob(account.apiKey(), Map.of(
+                "url", TargetServer.get().url("/echo?q=%3Cscript%3Ewindow.__pwned%3D3%3C%2Fscript%3E"),
+                "method", "POST", "body", HOSTILE, "callback", Webhooks.callback(receiver.url(path)),
+                "meta", Map.of("note", HOSTILE)));
+        receiver.awaitRequests(path, 3);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> Webhooks.as(account.apiKey()).get("/jobs/" + id)
+                .then().body("callback.status", equalTo("failed")));
+
+        signIn(account.apiKey());
+        open("/console/jobs");
+        driver.findElement(By.id("q")).sendKeys(id);
+        driver.findElement(By.cssSelector("form.filters button[type=submit]")).click();
+        List<WebElement> links = driver.findElements(By.cssSelector("a[data-job-id]"));
+        assertEquals(1, links.size());
+        accessible("jobs");
+        links.get(0).click();
+
+        assertTrue(driver.getCurrentUrl().endsWith("/console/jobs/" + id));
+        List<WebElement> attempts = driver.findElements(By.cssSelector("tr.attempt"));
+        assertEquals(3, attempts.size());
+        attempts.forEach(row -> assertEquals("500", row.findElement(By.cssSelector("td.code")).getText()));
+        assertTrue(attempts.get(0).findElement(By.cssSelector("pre.answer")).getText().contains("<script>window.__pwned=1</script>"),
+                "the receiver's answer is shown as text");
+        assertTrue(driver.findElement(By.id("body-preview")).getText().contains("<script>"), "the target's too");
+        assertNothingRan();
+        accessible("job");
+        screenshot("job");
+
+        driver.findElement(By.xpath("//button[normalize-space()='Re-send callback']")).click();
+        assertTrue(driver.getCurrentUrl().endsWith("?done=resent"));
+        receiver.awaitRequests(path, 4);
+        assertNothingRan();
+    }
+
+    @Test
+    void runningJobCanBeCancelledFromItsPage() {
+        TestAccount account = Webhooks.newAccount();
+        String id = Webhooks.submitJob(account.apiKey(), Map.of("url", TargetServer.get().url("/slow/console/20000")));
+        signIn(account.apiKey());
+        open("/console/jobs/" + id);
+        driver.findElement(By.xpath("//button[normalize-space()='Cancel job']")).click();
+        driver.switchTo().alert().accept();
+        await().atMost(Duration.ofSeconds(5)).until(() -> driver.getCurrentUrl().endsWith("?done=cancelled"));
+        assertTrue(driver.getPageSource().contains("cancelled"));
+        Webhooks.as(account.apiKey()).get("/jobs/" + id).then().body("status", equalTo("failed"))
+                .body("failReason", equalTo("cancelled"));
+    }
+
+    @Test
+    void anotherAccountSeesNoneOfTheFirstAccountsJobs() {
+        TestAccount first = Webhooks.newAccount();
+        String id = Webhooks.submitJob(first.apiKey(), Map.of());
+        TestAccount second = Webhooks.newAccount();
+        signIn(second.apiKey());
+        open("/console/jobs?q=" + id);
+        assertTrue(driver.findElements(By.cssSelector("a[data-job-id]")).isEmpty());
+        open("/console/jobs/" + id);
+        assertTrue(driver.getPageSource().contains("job not found"));
+    }
+
+    @Test
+    void webhookHeadersAreMaskedAndTheSecretRotatesAfterConfirmation() {
+        TestAccount account = Webhooks.newAccount();
+        String path = WebhookReceiver.newPath();
+        signIn(account.apiKey());
+        open("/console/webhooks");
+        accessible("webhooks");
+        WebElement url = driver.findElement(By.id("acct-url"));
+        url.clear();
+        url.sendKeys(receiver.url(path));
+        driver.findElement(By.id("acct-hk-0")).sendKeys("X-Receiver-Token");
+        driver.findElement(By.id("acct-hv-0")).sendKeys("supersecretvalue");
+        driver.findElement(By.xpath("//button[normalize-space()='Save account webhook']")).click();
+        assertTrue(driver.getCurrentUrl().endsWith("?done=account"));
+        assertEquals("X-Receiver-Token", driver.findElement(By.id("acct-hk-0")).getAttribute("value"));
+        assertTrue(driver.findElement(By.id("acct-hv-0")).getAttribute("placeholder").contains("supe****"));
+        assertFalse(driver.getPageSource().contains("supersecretvalue"), "header values are masked");
+
+        // Saving again without retyping keeps the stored value.
+        driver.findElement(By.xpath("//button[normalize-space()='Save account webhook']")).click();
+        Webhooks.submitJob(account.apiKey(), Map.of());
+        assertEquals("supersecretvalue", receiver.awaitRequests(path, 1).get(0).header("x-receiver-token"));
+        screenshot("webhooks");
+
+        String before = Webhooks.secret(account.apiKey());
+        driver.findElement(By.id("rotate-link")).click();
+        driver.findElement(By.id("rotate-confirm")).click();
+        driver.findElement(By.xpath("//button[normalize-space()='Rotate the secret']")).click();
+        String shown = driver.findElement(By.id("secret-value")).getText();
+        String after = Webhooks.secret(account.apiKey());
+        assertEquals(after, shown);
+        assertFalse(before.equals(after), "rotated");
+
+        String testPath = WebhookReceiver.newPath();
+        receiver.always(testPath, new Answer.Status(202, Map.of(), HOSTILE));
+        driver.findElement(By.id("test-url")).sendKeys(receiver.url(testPath));
+        driver.findElement(By.xpath("//button[normalize-space()='Send test event']")).click();
+        assertTrue(driver.findElement(By.id("test-result")).getText().contains("202"));
+        assertTrue(driver.findElement(By.id("test-result")).getText().contains("<script>"));
+        assertNothingRan();
+    }
+
+    @Test
+    void operatorCreatesAnAccountAndSeesItsKeyOnce() {
+        open("/console/sign-in");
+        driver.findElement(By.cssSelector("input[name=as][value=operator]")).click();
+        driver.findElement(By.id("secret")).sendKeys(Api.ADMIN_TOKEN);
+        driver.findElement(By.cssSelector("form button[type=submit]")).click();
+        assertTrue(driver.getCurrentUrl().endsWith("/console/operator"));
+        driver.findElement(By.id("account-name")).sendKeys("<b>ops</b>" + HOSTILE);
+        driver.findElement(By.xpath("//button[normalize-space()='Create account']")).click();
+        String key = driver.findElement(By.id("created-key")).getText();
+        Webhooks.as(key).get("/jobs").then().statusCode(200);
+        assertNothingRan();
+        accessible("operator");
+        open("/console/operator");
+        assertFalse(driver.getPageSource().contains(key), "shown once");
+        open("/console/overview");
+        accessible("overview");
+    }
+
+    @Test
+    void pagesFitA360PixelScreen() {
+        TestAccount account = Webhooks.newAccount();
+        String id = Webhooks.submitJob(account.apiKey(), Map.of("url", TargetServer.get().url("/ok?" + "long".repeat(80))));
+        signIn(account.apiKey());
+        driver.manage().window().setSize(new Dimension(360, 800));
+        for (String page : List.of("/console/overview", "/console/jobs", "/console/jobs/" + id, "/console/webhooks")) {
+            open(page);
+            long width = (Long) ((JavascriptExecutor) driver).executeScript("return document.documentElement.scrollWidth;");
+            long viewport = (Long) ((JavascriptExecutor) driver).executeScript("return window.innerWidth;");
+            assertTrue(width <= viewport, page + " is " + width + " px wide in a " + viewport + " px window");
+        }
+        driver.manage().window().setSize(new Dimension(1280, 1000));
+        Webhooks.submitJob(account.apiKey(), Map.of("url", TargetServer.get().url("/status/500")));
+        open("/console/overview");
+        screenshot("overview");
+    }
+
+    private void signIn(String apiKey) {
+        open("/console/sign-in");
+        driver.findElement(By.id("secret")).sendKeys(apiKey);
+        driver.findElement(By.cssSelector("form button[type=submit]")).click();
+    }
+
+    private void open(String path) {
+        driver.get(base.toString().replaceAll("/$", "") + path);
+    }
+
+    private void assertNothingRan() {
+        assertNull(((JavascriptExecutor) driver).executeScript("return window.__pwned;"), "no peer script ran");
+    }
+
+    /** axe-core's WCAG 2 A and AA rules; every violation fails the test with its rule and elements. */
+    private void accessible(String page) {
+        Results results = new AxeBuilder().withTags(List.of("wcag2a", "wcag2aa")).analyze(driver);
+        List<Rule> violations = results.getViolations();
+        StringBuilder report = new StringBuilder();
+        for (Rule rule : violations) {
+            report.append(rule.getId()).append(": ").append(rule.getHelp()).append(' ')
+                    .append(rule.getNodes().stream().map(n -> String.valueOf(n.getTarget())).toList()).append('\n');
+        }
+        assertTrue(violations.isEmpty(), page + " has accessibility violations:\n" + report);
+    }
+
+    private void screenshot(String name) {
+        try {
+            File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+            Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot save the screenshot of " + name, e);
+        }
+    }
+}
