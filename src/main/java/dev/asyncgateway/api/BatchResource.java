@@ -9,9 +9,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
@@ -38,12 +36,6 @@ public class BatchResource {
     @Inject
     BatchStore batches;
 
-    @Inject
-    StatusUrls statusUrls;
-
-    @Context
-    UriInfo uriInfo;
-
     /**
      * @param status {@code running} while any job runs, then {@code finished}
      * @param counts jobs by status, every status present
@@ -62,10 +54,7 @@ public class BatchResource {
     @APIResponse(responseCode = "404", description = "No such batch")
     @GET
     public Uni<BatchView> get(@PathParam("batchId") String batchId) {
-        UUID id = parse(batchId);
-        String jobsPrefix = statusUrls.prefix(uriInfo);
-        String statusUrl = jobsPrefix.substring(0, jobsPrefix.length() - "jobs/".length()) + "batchjobs/" + id;
-        return batches.summary(id)
+        return batches.summary(JobIds.parseBatch(batchId))
                 .onItem().ifNull().failWith(() -> ClientError.notFound("batch not found"))
                 .map(summary -> {
                     Map<String, Long> counts = new LinkedHashMap<>();
@@ -73,15 +62,7 @@ public class BatchResource {
                         counts.put(status, summary.counts().getOrDefault(status, 0L));
                     }
                     return new BatchView(summary.id(), counts.get("running") > 0 ? "running" : "finished",
-                            summary.size(), counts, statusUrl, summary.createdAt());
+                            summary.size(), counts, summary.statusUrl(), summary.createdAt());
                 });
-    }
-
-    private static UUID parse(String batchId) {
-        try {
-            return UUID.fromString(batchId);
-        } catch (IllegalArgumentException e) {
-            throw ClientError.notFound("batch not found");
-        }
     }
 }

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -132,7 +131,7 @@ public class WebhookSettingsParser {
             if (MANAGED_HEADERS.contains(header.key().toLowerCase(Locale.ROOT))) {
                 throw ClientError.invalid("header '" + header.key() + "' is set by the gateway on every delivery", field);
             }
-            bytes += (header.key() + header.value()).getBytes(StandardCharsets.UTF_8).length;
+            bytes += HeaderRules.sizeInBytes(header.key(), header.value());
         }
         if (bytes > limits.headersMaxBytes()) {
             throw ClientError.invalid("'" + field + "' are larger than " + limits.headersMaxBytes() + " bytes", field);

@@ -26,6 +26,26 @@ public final class HeaderRules {
         }
     }
 
+    /**
+     * The size of one header as the limits count it ({@code gateway.jobs.headers-max-bytes}): the bytes of its name
+     * and value in UTF-8, the form it goes out in.
+     */
+    public static int sizeInBytes(String name, String value) {
+        return utf8Length(name) + utf8Length(value);
+    }
+
+    private static int utf8Length(String text) {
+        int bytes = text.length();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 0x80) {
+                // 2 bytes below U+0800, else 3; a surrogate pair (two chars) is 4
+                bytes += c < 0x800 ? 1 : Character.isSurrogate(c) ? 1 : 2;
+            }
+        }
+        return bytes;
+    }
+
     /** RFC 9110 token characters. */
     private static boolean isTokenChar(int c) {
         return c > 32 && c < 127 && "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0;

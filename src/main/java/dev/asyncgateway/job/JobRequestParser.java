@@ -129,7 +129,7 @@ public class JobRequestParser {
             String field = "headers." + entry.getKey();
             String value = text(entry.getValue(), field);
             HeaderRules.requireSafe(entry.getKey(), value, field);
-            bytes += entry.getKey().length() + value.length();
+            bytes += HeaderRules.sizeInBytes(entry.getKey(), value);
             headers.put(entry.getKey(), value);
         }
         if (bytes > limits.headersMaxBytes()) {

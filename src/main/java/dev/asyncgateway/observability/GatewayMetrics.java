@@ -6,10 +6,14 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The gateway's own meters, published at {@code /q/metrics}. Tags take values from small fixed sets
@@ -24,19 +28,39 @@ public class GatewayMetrics {
             Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10),
             Duration.ofSeconds(30), Duration.ofSeconds(60)};
 
+    /** An answer's status class by its first digit, without building the string each time. */
+    private static final String[] STATUS_CLASSES = {"0xx", "1xx", "2xx", "3xx", "4xx", "5xx", "6xx", "7xx", "8xx", "9xx"};
+
     @Inject
     MeterRegistry registry;
 
+    private Counter submitted;
+    private DistributionSummary insertedTogether;
+    private Counter finished;
+    /** One meter per tag value, created on first use; each key set is one of the small fixed sets named above. */
+    private final Map<String, Counter> startedWithoutClaim = new ConcurrentHashMap<>();
+    private final Map<String, Counter> failedByReason = new ConcurrentHashMap<>();
+    private final Map<String, Timer> fetchAttempts = new ConcurrentHashMap<>();
+    private final Map<String, Timer> deliveryAttempts = new ConcurrentHashMap<>();
+
+    @PostConstruct
+    void createMeters() {
+        submitted = Counter.builder("gateway.jobs.submitted").description("Jobs accepted by POST /jobs and POST /batchjobs")
+                .register(registry);
+        insertedTogether = DistributionSummary.builder("gateway.jobs.insert.group")
+                .description("POST /jobs submissions written by one shared insert (group commit)")
+                .register(registry);
+        finished = Counter.builder("gateway.jobs.finished").description("Jobs that ended with the target's answer")
+                .register(registry);
+    }
+
     public void jobsSubmitted(int count) {
-        Counter.builder("gateway.jobs.submitted").description("Jobs accepted by POST /jobs and POST /batchjobs")
-                .register(registry).increment(count);
+        submitted.increment(count);
     }
 
     /** Rows per insert of single-URL submissions: how well group commit shares a transaction between requests. */
     public void singleSubmissionsInsertedTogether(int rows) {
-        DistributionSummary.builder("gateway.jobs.insert.group")
-                .description("POST /jobs submissions written by one shared insert (group commit)")
-                .register(registry).record(rows);
+        insertedTogether.record(rows);
     }
 
     /**
@@ -44,37 +68,46 @@ public class GatewayMetrics {
      * callback {@code delivery}s as their job ends (see JobSubmissionService, JobCompletion).
      */
     public void startedWithoutClaim(String work, int count) {
-        Counter.builder("gateway.started.without.claim")
-                .description("Jobs started as they were submitted, and callbacks sent as their job ended, without a claim")
-                .tag("work", work)
-                .register(registry).increment(count);
+        startedWithoutClaim.computeIfAbsent(work, tag -> Counter.builder("gateway.started.without.claim")
+                        .description("Jobs started as they were submitted, and callbacks sent as their job ended, without a claim")
+                        .tag("work", tag)
+                        .register(registry))
+                .increment(count);
     }
 
     /** Counts a job that ended, as {@code gateway.jobs.finished} or {@code gateway.jobs.failed} by reason. */
     public void jobEnded(StateChange change) {
         if ("finished".equals(change.status())) {
-            Counter.builder("gateway.jobs.finished").description("Jobs that ended with the target's answer")
-                    .register(registry).increment();
+            finished.increment();
         } else if (change.ended()) {
-            Counter.builder("gateway.jobs.failed").description("Jobs that ended without an answer, by fail reason")
-                    .tag("reason", String.valueOf(change.failReason()))
-                    .register(registry).increment();
+            failedByReason.computeIfAbsent(String.valueOf(change.failReason()), reason -> Counter.builder("gateway.jobs.failed")
+                            .description("Jobs that ended without an answer, by fail reason")
+                            .tag("reason", reason)
+                            .register(registry))
+                    .increment();
         }
     }
 
     /** One fetch attempt: its outcome is the answer's status class ({@code 2xx} ...) or the failure kind. */
     public void fetchAttempt(FetchResult result, long durationNanos) {
         String outcome = result instanceof FetchResult.Answer answer
-                ? answer.statusCode() / 100 + "xx"
+                ? statusClass(answer.statusCode())
                 : ((FetchResult.Failure) result).kind();
-        attemptTimer("gateway.fetch.attempts", "Target fetch attempts and their duration, by outcome", outcome)
-                .record(Duration.ofNanos(durationNanos));
+        fetchAttempts.computeIfAbsent(outcome, tag -> attemptTimer("gateway.fetch.attempts",
+                        "Target fetch attempts and their duration, by outcome", tag))
+                .record(durationNanos, TimeUnit.NANOSECONDS);
     }
 
     /** One callback or notification delivery attempt; {@code outcome} is {@code delivered}, {@code retry} or {@code failed}. */
     public void deliveryAttempt(String outcome, Duration duration) {
-        attemptTimer("gateway.callback.attempts", "Callback and notification delivery attempts and their duration, by outcome",
-                outcome).record(duration);
+        deliveryAttempts.computeIfAbsent(outcome, tag -> attemptTimer("gateway.callback.attempts",
+                        "Callback and notification delivery attempts and their duration, by outcome", tag))
+                .record(duration);
+    }
+
+    private static String statusClass(int statusCode) {
+        int digit = statusCode / 100;
+        return digit >= 0 && digit < STATUS_CLASSES.length ? STATUS_CLASSES[digit] : digit + "xx";
     }
 
     private Timer attemptTimer(String name, String description, String outcome) {

@@ -2,10 +2,7 @@ package dev.asyncgateway.outbound;
 
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.mutiny.core.buffer.Buffer;
-import io.vertx.mutiny.core.net.SocketAddress;
-import io.vertx.mutiny.ext.web.client.HttpRequest;
-import io.vertx.mutiny.ext.web.client.WebClient;
+import io.vertx.core.net.SocketAddress;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -17,14 +14,13 @@ import java.net.InetSocketAddress;
  */
 public record CheckedAddress(OutboundUrl url, InetAddress address) {
 
-    public HttpRequest<Buffer> request(WebClient client, HttpMethod method) {
-        RequestOptions options = new RequestOptions()
+    public RequestOptions requestOptions(HttpMethod method) {
+        return new RequestOptions()
+                .setMethod(method)
                 .setHost(url.host())
                 .setPort(url.port())
                 .setSsl(url.ssl())
-                .setURI(url.pathAndQuery());
-        SocketAddress server = SocketAddress.newInstance(
-                io.vertx.core.net.SocketAddress.inetSocketAddress(new InetSocketAddress(address, url.port())));
-        return client.request(method, server, options);
+                .setURI(url.pathAndQuery())
+                .setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(address, url.port())));
     }
 }

@@ -1,27 +1,26 @@
 package dev.asyncgateway.outbound;
 
 import io.vertx.core.http.HttpVersion;
-import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.core.http.HttpClientOptions;
 
 import java.time.Duration;
 
 /**
- * What every outbound web client shares (target fetches, webhook deliveries): a connect timeout, a
- * bounded pool per host, redirects never followed by the client itself (each hop must pass the URL
- * policy), no default User-Agent, and full TLS verification.
+ * What every outbound client shares (target fetches, webhook deliveries): a connect timeout, a bounded
+ * pool per host, and full TLS verification. Redirects are never followed by the client itself (a core
+ * client request follows none unless asked), since each hop must pass the URL policy; and the core
+ * client sends no User-Agent of its own.
  */
 public final class OutboundClientOptions {
 
     private OutboundClientOptions() {
     }
 
-    public static WebClientOptions of(Duration connectTimeout, int poolSizePerHost) {
-        return new WebClientOptions()
+    public static HttpClientOptions of(Duration connectTimeout, int poolSizePerHost) {
+        return new HttpClientOptions()
                 .setConnectTimeout((int) connectTimeout.toMillis())
                 .setMaxPoolSize(poolSizePerHost)
                 .setKeepAlive(true)
-                .setFollowRedirects(false)
-                .setUserAgentEnabled(false)
                 .setProtocolVersion(HttpVersion.HTTP_1_1)
                 .setVerifyHost(true)
                 .setTrustAll(false);

@@ -25,7 +25,7 @@ public class OutboundFailures {
             if (t instanceof UrlPolicyViolation) {
                 return failure(UrlPolicyViolation.FAIL_REASON, t, false);
             }
-            if (t instanceof CappedBodyCodec.BodyTooLargeException) {
+            if (t instanceof CappedBody.BodyTooLargeException) {
                 return failure("response_too_large", t, false);
             }
             if (t instanceof TimeoutException || t instanceof io.netty.channel.ConnectTimeoutException

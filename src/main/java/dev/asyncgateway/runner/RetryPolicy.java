@@ -1,16 +1,13 @@
 package dev.asyncgateway.runner;
 
 import dev.asyncgateway.config.GatewayConfig;
+import dev.asyncgateway.queue.Backoff;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Which answers are final and how long to wait before the next attempt. Connection errors, timeouts,
@@ -33,29 +30,11 @@ public class RetryPolicy {
     public Duration delayAfter(int attempts, List<String> retryAfter) {
         GatewayConfig.Fetch fetch = config.fetch();
         Duration max = fetch.retryMaxDelay();
-        Duration asked = retryAfter == null || retryAfter.isEmpty() ? null : parseRetryAfter(retryAfter.get(0));
+        Duration asked = Backoff.retryAfter(retryAfter, max);
         if (asked != null) {
-            return asked.compareTo(max) > 0 ? max : asked;
+            return asked;
         }
         long base = fetch.retryInitialDelay().toMillis() << Math.min(Math.max(attempts - 1, 0), 20);
-        long capped = Math.min(base, max.toMillis());
-        // Jitter of ±20 % spreads retries of jobs that failed together.
-        double jitter = 0.8 + ThreadLocalRandom.current().nextDouble() * 0.4;
-        return Duration.ofMillis((long) (capped * jitter));
-    }
-
-    public static Duration parseRetryAfter(String value) {
-        String trimmed = value.trim();
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(trimmed)));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                ZonedDateTime at = ZonedDateTime.parse(trimmed, DateTimeFormatter.RFC_1123_DATE_TIME);
-                Duration until = Duration.between(OffsetDateTime.now().toInstant(), at.toInstant());
-                return until.isNegative() ? Duration.ZERO : until;
-            } catch (RuntimeException notADate) {
-                return null;
-            }
-        }
+        return Backoff.jittered(Math.min(base, max.toMillis()));
     }
 }

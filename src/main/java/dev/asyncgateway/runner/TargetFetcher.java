@@ -1,39 +1,21 @@
 package dev.asyncgateway.runner;
 
 import dev.asyncgateway.store.ApiParams;
-import dev.asyncgateway.outbound.CappedBodyCodec;
 import dev.asyncgateway.outbound.FetchResult;
 import dev.asyncgateway.config.GatewayConfig;
-import dev.asyncgateway.outbound.OutboundClientOptions;
+import dev.asyncgateway.outbound.OutboundClients;
 import dev.asyncgateway.outbound.OutboundFailures;
-import dev.asyncgateway.outbound.OutboundUrlPolicy;
 import dev.asyncgateway.outbound.RedirectCredentials;
-import dev.asyncgateway.outbound.RequestDeadline;
-import dev.asyncgateway.outbound.SafeAddressResolver;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.Startup;
+import dev.asyncgateway.store.ApiParams;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.vertx.TypeArg;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.ext.web.client.WebClientOptions;
-import io.vertx.mutiny.core.MultiMap;
-import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.core.buffer.Buffer;
-import io.vertx.mutiny.ext.web.client.HttpRequest;
-import io.vertx.mutiny.ext.web.client.HttpResponse;
-import io.vertx.mutiny.ext.web.client.WebClient;
-import io.vertx.mutiny.ext.web.codec.BodyCodec;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
@@ -43,14 +25,10 @@ import java.util.concurrent.TimeoutException;
  * capped, redirects followed by hand (bounded, each hop checked by the URL policy at connect time, and
  * credentials sent only within the origin they were given for, see {@link RedirectCredentials}).
  */
-@Startup // the client must be created outside any request: one made on an HTTP verticle's context closes with it on shutdown
 @ApplicationScoped
 public class TargetFetcher {
 
     private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
-
-    @Inject
-    Vertx vertx;
 
     @Inject
     GatewayConfig config;
@@ -59,25 +37,7 @@ public class TargetFetcher {
     OutboundFailures failures;
 
     @Inject
-    SafeAddressResolver resolver;
-
-    private WebClient client;
-    private BodyCodec<Buffer> cappedBody;
-
-    @PostConstruct
-    void createClient() {
-        GatewayConfig.Fetch fetch = config.fetch();
-        WebClientOptions options = OutboundClientOptions.of(fetch.connectTimeout(), fetch.poolSizePerHost())
-                .setTryUseCompression(true);
-        client = WebClient.create(vertx, options);
-        RequestDeadline.install(client, vertx, fetch.attemptTimeout());
-        cappedBody = BodyCodec.newInstance(new CappedBodyCodec(fetch.maxBodyBytes()),
-                new TypeArg<>(core -> Buffer.newInstance((io.vertx.core.buffer.Buffer) core), Buffer::getDelegate));
-    }
-
-    void close(@Observes ShutdownEvent event) {
-        client.close();
-    }
+    OutboundClients clients;
 
     /**
      * One attempt: the target's final answer (after redirects when asked), or the reason there was none.
@@ -93,11 +53,14 @@ public class TargetFetcher {
 
     private Uni<FetchResult> follow(String method, String url, Map<String, String> headers, String body,
                                     ApiParams params, int hops) {
-        return send(method, url, headers, body).chain(response -> {
-            int status = response.statusCode();
-            String location = response.getHeader("Location");
+        // Every hop is resolved and checked by the URL policy, and sent to exactly the address that was checked.
+        Buffer requestBody = body == null ? null : Buffer.buffer(body);
+        return clients.targets().send(url, HttpMethod.valueOf(method), headers, requestBody).chain(answer -> {
+            int status = answer.statusCode();
+            List<String> locations = answer.headers().get("location");
+            String location = locations == null ? null : locations.get(0);
             if (!params.followRedirect() || !REDIRECTS.contains(status) || location == null) {
-                return Uni.createFrom().item(answer(response, url));
+                return Uni.createFrom().item((FetchResult) answer);
             }
             if (hops >= config.fetch().maxRedirects()) {
                 return Uni.createFrom().item((FetchResult) new FetchResult.Failure("too_many_redirects",
@@ -110,27 +73,5 @@ public class TargetFetcher {
             boolean keepMethod = status == 307 || status == 308 || method.equals("GET") || method.equals("HEAD");
             return follow(keepMethod ? method : "GET", next.toString(), nextHeaders, keepMethod ? body : null, params, hops + 1);
         });
-    }
-
-    /** Every hop is resolved and checked by the URL policy, and sent to exactly the address that was checked. */
-    private Uni<HttpResponse<Buffer>> send(String method, String url, Map<String, String> headers, String body) {
-        return resolver.resolve(url, OutboundUrlPolicy.Use.TARGET).chain(address -> {
-            HttpRequest<Buffer> request = address.request(client, HttpMethod.valueOf(method))
-                    .idleTimeout(config.fetch().attemptTimeout().toMillis())
-                    .as(cappedBody);
-            MultiMap requestHeaders = request.headers();
-            headers.forEach(requestHeaders::set);
-            return body == null ? request.send() : request.sendBuffer(Buffer.buffer(body));
-        });
-    }
-
-    /** A response as a {@link FetchResult.Answer}: header names in lower case, multiple values kept. */
-    public static FetchResult answer(HttpResponse<Buffer> response, String finalUrl) {
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        for (Map.Entry<String, String> header : response.headers()) {
-            headers.computeIfAbsent(header.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(header.getValue());
-        }
-        Buffer body = response.body();
-        return new FetchResult.Answer(response.statusCode(), headers, body == null ? new byte[0] : body.getBytes(), finalUrl);
     }
 }

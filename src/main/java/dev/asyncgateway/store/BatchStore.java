@@ -20,6 +20,12 @@ import java.util.UUID;
 public class BatchStore {
 
     /**
+     * A batch's statusUrl, the one place it is built: the base its jobs' statusUrls were given at submission, then
+     * {@code batchjobs/<id>}. An aggregate over the batch {@code b}'s jobs {@code j}; null when it has none left.
+     */
+    private static final String BATCH_STATUS_URL = "regexp_replace(min(j.status_url), 'jobs/[^/]*$', 'batchjobs/' || b.id::text)";
+
+    /**
      * Marks batches whose jobs have all ended as announced and, in the same statement, queues a
      * {@code batch-finished} event to the account's notification URL. It runs in its own statement after
      * the jobs' statements committed, so it sees every job's final state; the row lock and the
@@ -36,10 +42,11 @@ public class BatchStore {
                 update batch b set announced = true from ready r where b.id = r.id
                 returning b.id, b.account_id, b.size),
             counts as (
-                select j.batch_id, count(*) filter (where j.status = 'finished') as finished,
+                select b.id as batch_id, count(*) filter (where j.status = 'finished') as finished,
                        count(*) filter (where j.status = 'failed') as failed,
-                       regexp_replace(min(j.status_url), 'jobs/[^/]*$', 'batchjobs/' || j.batch_id::text) as status_url
-                from job j where j.batch_id in (select id from announced) group by j.batch_id),
+                       """ + BATCH_STATUS_URL + """
+             as status_url
+                from announced b join job j on j.batch_id = b.id group by b.id),
             queued as (
                 insert into delivery (id, account_id, batch_id, kind, url, encoding, payload, max_attempts)
                 select gen_random_uuid(), b.account_id, b.id, 'batch-finished', a.notification_url, 'json',
@@ -56,7 +63,8 @@ public class BatchStore {
             select (select count(*) from announced) as announced, (select count(*) from queued) as queued""";
 
     private static final String SUMMARY = """
-            select b.id, b.size, b.created_at, j.status, count(j.id) as n
+            select b.id, b.size, b.created_at, j.status, count(j.id) as n, """ + BATCH_STATUS_URL + """
+             as status_url
             from batch b left join job j on j.batch_id = b.id
             where b.id = $1 group by b.id, b.size, b.created_at, j.status""";
 
@@ -97,8 +105,12 @@ public class BatchStore {
         return pool.preparedQuery(PURGE_EMPTIED).execute(Tuple.of(JobStore.seconds(retention), limit)).map(RowSet::rowCount);
     }
 
-    /** A batch with its jobs counted by status (jobs removed by retention are no longer counted). */
-    public record Summary(UUID id, int size, OffsetDateTime createdAt, Map<String, Long> counts) {
+    /**
+     * A batch with its jobs counted by status (jobs removed by retention are no longer counted).
+     *
+     * @param statusUrl where the batch's summary is read, or null once retention has removed all its jobs
+     */
+    public record Summary(UUID id, int size, OffsetDateTime createdAt, Map<String, Long> counts, String statusUrl) {
     }
 
     /** The batch's summary, or null when there is no such batch. */
@@ -114,7 +126,8 @@ public class BatchStore {
                     counts.put(row.getString("status"), row.getLong("n"));
                 }
             }
-            return new Summary(first.getUUID("id"), first.getInteger("size"), first.getOffsetDateTime("created_at"), counts);
+            return new Summary(first.getUUID("id"), first.getInteger("size"), first.getOffsetDateTime("created_at"), counts,
+                    first.getString("status_url"));
         });
     }
 }

@@ -60,6 +60,46 @@ public class DeliveryStore {
             left join job j on j.id = c.d_job_id and c.kind = 'callback'""";
 
     /**
+     * The outbox half of a statement that ends jobs (JobStore's completion and cancellation): it writes callback
+     * deliveries for the jobs in {@code changed} that ended and want one, to the URL the
+     * view {@code job_callback_target} resolves (job, else project, else account). Being part of the
+     * statement that ends the job makes it an outbox: a job never ends without its due delivery.
+     * <p>
+     * A job with a {@code callback_token} gets its delivery leased to this instance, first attempt counted, and
+     * the row comes back with everything the attempt needs (columns as {@link DeliveryStore#claim} returns them),
+     * so the callback goes out without a claim. The others' delivery columns are null.
+     * <p>
+     * It follows the statement's own CTEs: {@code changed} (the jobs whose status changed: {@link JobRow#COLUMNS}
+     * and {@code callback_token}) and {@code callback_settings} (one row: {@code max_attempts} of a new delivery and
+     * {@code lease_secs}, how long a leased one stays leased), so each statement passes these as its own parameters.
+     */
+    static final String QUEUE_CALLBACKS = """
+            queued as (
+                insert into delivery as d (id, job_id, account_id, kind, url, headers, encoding, max_attempts,
+                                           due_at, lease_token, attempts)
+                select gen_random_uuid(), c.id, c.account_id, 'callback', t.url, t.headers, t.encoding, s.max_attempts,
+                       case when c.callback_token is null then now() else now() + make_interval(secs => s.lease_secs) end,
+                       c.callback_token, case when c.callback_token is null then 0 else 1 end
+                from changed c
+                join job_callback_target t on t.job_id = c.id
+                cross join callback_settings s
+                where (c.status = 'finished' or (c.status = 'failed' and c.expect_unsuccess_report))
+                  and t.url is not null
+                returning d.job_id, d.lease_token as d_lease_token, d.id as delivery_id, d.account_id as d_account_id, d.kind,
+                          d.url as d_url, d.headers as d_headers, d.encoding, d.payload, d.attempts as d_attempts,
+                          d.max_attempts, false as exhausted, d.receiver, d.created_at as d_created_at)
+            select j.id as changed_id, j.status as changed_status, j.fail_reason as changed_fail_reason,
+                   j.batch_id as changed_batch_id, q.job_id is not null as callback_queued, leased.*
+            from changed j
+            left join queued q on q.job_id = j.id
+            left join lateral (
+                select q.*, a.webhook_secret,
+                       case when a.previous_secret_until > now() then a.previous_webhook_secret end as previous_webhook_secret,
+                       """ + JobRow.COLUMNS + """
+            , q.d_url as cb_url, 'pending' as cb_status, q.d_attempts as cb_attempts
+                from account a where a.id = j.account_id and q.d_lease_token is not null) leased on true""";
+
+    /**
      * Records many attempt outcomes at once: the attempt log rows (kept even when the lease was lost, since
      * the request did go out), the deliveries' new state (only under the caller's lease), and, in the same
      * statement, a {@code callback-failed} notification for each callback that failed for good and whose
@@ -132,7 +172,11 @@ public class DeliveryStore {
             where d.job_id = $1 and d.kind = 'callback'
             order by d.created_at, a.attempt""";
 
-    private static final String RELEASE_LEASES = LeaseRelease.statement("delivery", "pending");
+    /** See {@link LeaseRelease}. */
+    private static final String RELEASE_LEASES = """
+            update delivery q set due_at = now(), lease_token = null
+            from unnest($1::uuid[], $2::uuid[]) as t(id, token)
+            where q.id = t.id and q.lease_token = t.token and q.status = 'pending'""";
 
     /**
      * Ended deliveries of neither a job nor a batch, past retention, oldest first: the others go with their job or

@@ -179,50 +179,20 @@ public class JobStore {
                   for update of l skip locked) renewed
             where j.id = renewed.id""";
 
-    private static final String RELEASE_LEASES = LeaseRelease.statement("job", "running");
+    /** See {@link LeaseRelease}. */
+    private static final String RELEASE_LEASES = """
+            update job q set due_at = now(), lease_token = null
+            from unnest($1::uuid[], $2::uuid[]) as t(id, token)
+            where q.id = t.id and q.lease_token = t.token and q.status = 'running'""";
 
-    /**
-     * Writes callback deliveries for the jobs in {@code changed} that ended and want one, to the URL the
-     * view {@code job_callback_target} resolves (job, else project, else account). Being part of the
-     * statement that ends the job makes it an outbox: a job never ends without its due delivery.
-     * <p>
-     * A job with a {@code callback_token} gets its delivery leased to this instance, first attempt counted, and
-     * the row comes back with everything the attempt needs (columns as {@link DeliveryStore#claim} returns them),
-     * so the callback goes out without a claim. The others' delivery columns are null.
-     */
-    private static final String QUEUE_CALLBACKS = """
-            queued as (
-                insert into delivery as d (id, job_id, account_id, kind, url, headers, encoding, max_attempts,
-                                           due_at, lease_token, attempts)
-                select gen_random_uuid(), c.id, c.account_id, 'callback', t.url, t.headers, t.encoding, $MAX_ATTEMPTS,
-                       case when c.callback_token is null then now() else now() + make_interval(secs => $LEASE) end,
-                       c.callback_token, case when c.callback_token is null then 0 else 1 end
-                from changed c
-                join job_callback_target t on t.job_id = c.id
-                where (c.status = 'finished' or (c.status = 'failed' and c.expect_unsuccess_report))
-                  and t.url is not null
-                returning d.job_id, d.lease_token as d_lease_token, d.id as delivery_id, d.account_id as d_account_id, d.kind,
-                          d.url as d_url, d.headers as d_headers, d.encoding, d.payload, d.attempts as d_attempts,
-                          d.max_attempts, false as exhausted, d.receiver, d.created_at as d_created_at)
-            select j.id as changed_id, j.status as changed_status, j.fail_reason as changed_fail_reason,
-                   j.batch_id as changed_batch_id, q.job_id is not null as callback_queued, leased.*
-            from changed j
-            left join queued q on q.job_id = j.id
-            left join lateral (
-                select q.*, a.webhook_secret,
-                       case when a.previous_secret_until > now() then a.previous_webhook_secret end as previous_webhook_secret,
-                       """ + JobRow.COLUMNS + """
-            , q.d_url as cb_url, 'pending' as cb_status, q.d_attempts as cb_attempts
-                from account a where a.id = j.account_id and q.d_lease_token is not null) leased on true""";
-
-    /** What {@link #QUEUE_CALLBACKS} needs of each changed job: all of it, to render a callback it leases. */
+    /** What {@link DeliveryStore#QUEUE_CALLBACKS} needs of each changed job: all of it, to render a callback it leases. */
     private static final String CHANGED_COLUMNS = "returning " + JobRow.COLUMNS;
 
     /**
      * Records many fetch outcomes at once. Status 'running' means "retry after delay_ms" (never past
      * the deadline, where the next claim fails it); any other status ends the job. The lease token makes
      * a late answer from an instance whose lease expired a no-op. An ended job with a callback token ($8)
-     * gets its callback leased under it (see {@link #QUEUE_CALLBACKS}).
+     * gets its callback leased under it, for $9 seconds, with $7 attempts (see {@link DeliveryStore#QUEUE_CALLBACKS}).
      */
     private static final String COMPLETE = """
             with input as (
@@ -236,15 +206,20 @@ public class JobStore {
                                      else j.due_at end,
                        lease_token = null
                 from input i where j.id = i.id and j.lease_token = i.token and j.status = 'running'
-                """ + CHANGED_COLUMNS + ", i.callback_token),\n"
-            + QUEUE_CALLBACKS.replace("$MAX_ATTEMPTS", "$7").replace("$LEASE", "$9");
+                """ + CHANGED_COLUMNS + """
+            , i.callback_token),
+            callback_settings as (select $7::int as max_attempts, $9::float8 as lease_secs),
+            """ + DeliveryStore.QUEUE_CALLBACKS;
 
+    /** Cancels one job; its callback, if due, is queued with $3 attempts (see {@link DeliveryStore#QUEUE_CALLBACKS}). */
     private static final String CANCEL = """
             with changed as (
                 update job j set status = 'failed', fail_reason = 'cancelled', finished_at = now(), lease_token = null
                 where j.id = $1 and j.account_id = $2 and j.status = 'running'
-                """ + CHANGED_COLUMNS + ", null::uuid as callback_token),\n"
-            + QUEUE_CALLBACKS.replace("$MAX_ATTEMPTS", "$3").replace("$LEASE", "0");
+                """ + CHANGED_COLUMNS + """
+            , null::uuid as callback_token),
+            callback_settings as (select $3::int as max_attempts, 0::float8 as lease_secs),
+            """ + DeliveryStore.QUEUE_CALLBACKS;
 
     /**
      * Ended jobs past retention, oldest first, each with its deliveries and their attempt logs (the foreign keys

@@ -12,18 +12,13 @@ import java.util.UUID;
 /**
  * Hands leased rows back to their queue, due at once: what graceful shutdown does with work that did not
  * finish in time. Only rows still under the given token and not ended change, and clearing the token turns
- * the abandoned attempt's late outcome into a no-op. The attempt stays counted, as after a crash.
+ * the abandoned attempt's late outcome into a no-op. The attempt stays counted, as after a crash. Each queue's
+ * store names its statement ({@code RELEASE_LEASES}): {@code update <table> q set due_at = now(), lease_token = null}
+ * for the rows of {@code unnest($1::uuid[], $2::uuid[]) as t(id, token)} still under their token and not ended.
  */
 final class LeaseRelease {
 
     private LeaseRelease() {
-    }
-
-    /** The statement for one queue table, e.g. {@code job} whose unended rows are {@code running}. */
-    static String statement(String table, String unendedStatus) {
-        return "update " + table + " q set due_at = now(), lease_token = null"
-                + " from unnest($1::uuid[], $2::uuid[]) as t(id, token)"
-                + " where q.id = t.id and q.lease_token = t.token and q.status = '" + unendedStatus + "'";
     }
 
     /** Runs {@code statement} for the rows of {@code leaseTokensById}; emits how many were handed back. */

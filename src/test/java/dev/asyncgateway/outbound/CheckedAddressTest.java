@@ -4,16 +4,18 @@ import dev.asyncgateway.testsupport.TargetServer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PfxOptions;
-import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.ext.web.client.WebClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -38,10 +40,11 @@ class CheckedAddressTest {
         // A name no resolver knows: the request can only arrive if it is sent to the checked address.
         OutboundUrl url = new OutboundUrl("http://unresolvable.invalid:" + port + "/echo?x=1", false,
                 "unresolvable.invalid", port, null, "/echo?x=1");
-        WebClient client = WebClient.create(VERTX);
+        OutboundClient client = client(new HttpClientOptions());
 
-        var answer = new CheckedAddress(url, InetAddress.getByName("127.0.0.1")).request(client, HttpMethod.GET)
-                .send().await().atMost(WAIT).bodyAsJsonObject();
+        var response = client.send(new CheckedAddress(url, InetAddress.getByName("127.0.0.1")), HttpMethod.GET, Map.of(), null)
+                .await().atMost(WAIT);
+        var answer = new JsonObject(new String(response.body(), StandardCharsets.UTF_8));
 
         assertEquals("unresolvable.invalid:" + port, answer.getJsonObject("headers").getString("host"));
         client.close();
@@ -60,16 +63,20 @@ class CheckedAddressTest {
                 .listen(0, "127.0.0.1").await().atMost(WAIT);
         int port = server.actualPort();
         OutboundUrl url = new OutboundUrl("https://gateway.test:" + port + "/", true, "gateway.test", port, null, "/");
-        WebClient client = WebClient.create(VERTX, new WebClientOptions()
-                .setTrustOptions(certificate).setVerifyHost(true));
+        OutboundClient client = client(new HttpClientOptions().setTrustOptions(certificate).setVerifyHost(true));
 
-        var response = new CheckedAddress(url, InetAddress.getByName("127.0.0.1")).request(client, HttpMethod.GET)
-                .send().await().atMost(WAIT);
+        var response = client.send(new CheckedAddress(url, InetAddress.getByName("127.0.0.1")), HttpMethod.GET, Map.of(), null)
+                .await().atMost(WAIT);
 
         assertEquals(200, response.statusCode());
         assertEquals("gateway.test", serverName.get());
         client.close();
         server.closeAndAwait();
+    }
+
+    private static OutboundClient client(HttpClientOptions options) {
+        // No resolver: these requests go to addresses given as checked.
+        return OutboundClient.create(VERTX, null, OutboundUrlPolicy.Use.TARGET, options, WAIT, null, CappedBody.Limit.failing(1 << 20));
     }
 
     /** A key pair and certificate for {@code name}, made by the JDK's keytool (no extra library needed). */
