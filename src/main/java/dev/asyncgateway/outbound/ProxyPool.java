@@ -286,6 +286,17 @@ public class ProxyPool {
     }
 
     /**
+     * Whether an attempt got no answer because its connection failed (refused, closed, timed out): through a proxy,
+     * most likely the proxy's fault. Any answer, whatever its status, shows the proxy works.
+     */
+    public static boolean isConnectionFailure(FetchResult result) {
+        return result instanceof FetchResult.Failure failure && switch (failure.kind()) {
+            case "connection_refused", "connection_closed", "timeout", "io_error" -> true;
+            default -> false;
+        };
+    }
+
+    /**
      * What an attempt through {@code proxy} got: an answer of any status (the proxy works), or a failure of the
      * connection (refused, closed, timed out), which counts towards its rest.
      */

@@ -4,6 +4,7 @@ import dev.asyncgateway.common.CpuWorkers;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.observability.GatewayMetrics;
 import dev.asyncgateway.outbound.FetchResult;
+import dev.asyncgateway.outbound.ProxyPool;
 import dev.asyncgateway.queue.WakeUpSignal;
 import dev.asyncgateway.store.ApiParams;
 import dev.asyncgateway.store.JobOutcome;
@@ -55,6 +56,9 @@ public class JobExecutor {
     @Inject
     GatewayMetrics metrics;
 
+    @Inject
+    ProxyPool proxies;
+
     /** One fetch attempt; calls {@code fetched} when the fetch is over, completes when its outcome is recorded. */
     public Uni<Void> run(JobRow job, UUID leaseToken, Runnable fetched) {
         Duration timeLeft = Duration.between(OffsetDateTime.now(), job.deadlineAt());
@@ -68,10 +72,15 @@ public class JobExecutor {
         } catch (RuntimeException e) {
             return unreadable(job, leaseToken, e);
         }
+        // With a proxy pool, each attempt goes through one of its proxies (a retry through the next one).
+        ProxyPool.Proxy proxy = proxies.choose(job.id(), job.accountId(), target.params(), job.attempts());
         long start = System.nanoTime();
-        return fetcher.fetch(target, timeLeft)
+        return fetcher.fetch(target, timeLeft, proxy)
                 .invoke(result -> {
                     metrics.fetchAttempt(result, System.nanoTime() - start);
+                    if (proxy != null) {
+                        proxies.report(proxy, !ProxyPool.isConnectionFailure(result));
+                    }
                     fetched.run();
                 })
                 .chain(result -> decide(job, leaseToken, target, result))

@@ -5,16 +5,20 @@ import dev.asyncgateway.outbound.CappedBodyCodec;
 import dev.asyncgateway.outbound.FetchResult;
 import dev.asyncgateway.outbound.OutboundClientOptions;
 import dev.asyncgateway.outbound.OutboundFailures;
+import dev.asyncgateway.outbound.OutboundUrl;
 import dev.asyncgateway.outbound.OutboundUrlPolicy;
+import dev.asyncgateway.outbound.ProxyPool;
 import dev.asyncgateway.outbound.RedirectCredentials;
 import dev.asyncgateway.outbound.RequestDeadline;
 import dev.asyncgateway.outbound.SafeAddressResolver;
+import dev.asyncgateway.outbound.UrlPolicyViolation;
 import dev.asyncgateway.store.ApiParams;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.vertx.TypeArg;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.MultiMap;
 import io.vertx.mutiny.core.Vertx;
@@ -61,6 +65,9 @@ public class TargetFetcher {
     @Inject
     SafeAddressResolver resolver;
 
+    @Inject
+    OutboundUrlPolicy policy;
+
     private WebClient client;
     private BodyCodec<Buffer> cappedBody;
 
@@ -84,16 +91,21 @@ public class TargetFetcher {
      * It takes at most the attempt timeout, and never longer than {@code timeLeft}, the job's remaining time.
      */
     public Uni<FetchResult> fetch(TargetRequest target, Duration timeLeft) {
+        return fetch(target, timeLeft, null);
+    }
+
+    /** One attempt through {@code proxy} (every redirect hop too), or directly when it is null. */
+    public Uni<FetchResult> fetch(TargetRequest target, Duration timeLeft, ProxyPool.Proxy proxy) {
         Duration limit = timeLeft.compareTo(config.fetch().attemptTimeout()) < 0 ? timeLeft : config.fetch().attemptTimeout();
-        return follow(target.method(), target.url(), target.headers(), target.body(), target.params(), 0)
+        return follow(target.method(), target.url(), target.headers(), target.body(), target.params(), proxy, 0)
                 .ifNoItem().after(limit)
                 .failWith(() -> new TimeoutException("no answer within " + limit.toMillis() + " ms"))
                 .onFailure().recoverWithItem(failures::classify);
     }
 
     private Uni<FetchResult> follow(String method, String url, Map<String, String> headers, String body,
-                                    ApiParams params, int hops) {
-        return send(method, url, headers, body).chain(response -> {
+                                    ApiParams params, ProxyPool.Proxy proxy, int hops) {
+        return send(method, url, headers, body, proxy).chain(response -> {
             int status = response.statusCode();
             String location = response.getHeader("Location");
             if (!params.followRedirect() || !REDIRECTS.contains(status) || location == null) {
@@ -108,20 +120,38 @@ public class TargetFetcher {
             Map<String, String> nextHeaders = RedirectCredentials.forHop(current, next, headers);
             // 303, and 301/302 after a non-GET, turn into a GET without body, as browsers do.
             boolean keepMethod = status == 307 || status == 308 || method.equals("GET") || method.equals("HEAD");
-            return follow(keepMethod ? method : "GET", next.toString(), nextHeaders, keepMethod ? body : null, params, hops + 1);
+            return follow(keepMethod ? method : "GET", next.toString(), nextHeaders, keepMethod ? body : null, params, proxy,
+                    hops + 1);
         });
     }
 
-    /** Every hop is resolved and checked by the URL policy, and sent to exactly the address that was checked. */
-    private Uni<HttpResponse<Buffer>> send(String method, String url, Map<String, String> headers, String body) {
-        return resolver.resolve(url, OutboundUrlPolicy.Use.TARGET).chain(address -> {
-            HttpRequest<Buffer> request = address.request(client, HttpMethod.valueOf(method))
-                    .idleTimeout(config.fetch().attemptTimeout().toMillis())
-                    .as(cappedBody);
-            MultiMap requestHeaders = request.headers();
-            headers.forEach(requestHeaders::set);
-            return body == null ? request.send() : request.sendBuffer(Buffer.buffer(body));
-        });
+    /**
+     * Directly, every hop is resolved and checked by the URL policy, and sent to exactly the address that was checked.
+     * Through a proxy, the proxy resolves the name: the policy judges the URL as written (scheme, port, an address
+     * literal, localhost), and the proxy connects wherever the name leads it.
+     */
+    private Uni<HttpResponse<Buffer>> send(String method, String url, Map<String, String> headers, String body,
+                                           ProxyPool.Proxy proxy) {
+        if (proxy != null) {
+            OutboundUrl checked;
+            try {
+                checked = policy.check(url, OutboundUrlPolicy.Use.TARGET);
+            } catch (UrlPolicyViolation violation) {
+                return Uni.createFrom().failure(violation);
+            }
+            RequestOptions options = new RequestOptions().setHost(checked.host()).setPort(checked.port())
+                    .setSsl(checked.ssl()).setURI(checked.pathAndQuery());
+            return send(client.request(HttpMethod.valueOf(method), options).proxy(proxy.options()), headers, body);
+        }
+        return resolver.resolve(url, OutboundUrlPolicy.Use.TARGET)
+                .chain(address -> send(address.request(client, HttpMethod.valueOf(method)), headers, body));
+    }
+
+    private Uni<HttpResponse<Buffer>> send(HttpRequest<Buffer> request, Map<String, String> headers, String body) {
+        HttpRequest<Buffer> capped = request.idleTimeout(config.fetch().attemptTimeout().toMillis()).as(cappedBody);
+        MultiMap requestHeaders = capped.headers();
+        headers.forEach(requestHeaders::set);
+        return body == null ? capped.send() : capped.sendBuffer(Buffer.buffer(body));
     }
 
     /** A response as a {@link FetchResult.Answer}: header names in lower case, multiple values kept. */
