@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -308,5 +309,39 @@ class PublishedClientShapesTest {
                 "{\"apiKey\": \"" + apiKey + "\", \"asin\": \"B07FTKQ97Q\", \"callback\": {\"type\": \"webhook\", \"url\": \"https://example.com/hook\"}}");
         assertEquals(400, answer.statusCode());
         assertThat(answer.jsonPath().getString("error"), containsString("not offered"));
+    }
+
+    /**
+     * A Human Lambdas webhook script: {@code PUT /orgs/{org}/queues/{queue}/webhook} with {@code {"target": url}} and
+     * {@code Authorization: Token KEY}, reading it back with GET, moving it with PATCH, removing it with {@code ""};
+     * jobs naming the queue as their project call back its target.
+     */
+    @Test
+    void humanLambdasQueueWebhookScript() {
+        String queue = "triage-" + UUID.randomUUID().toString().substring(0, 8);
+        String webhookPath = "/orgs/acme/queues/" + queue + "/webhook";
+        String first = WebhookReceiver.newPath();
+        String second = WebhookReceiver.newPath();
+        given().header("Authorization", "Token " + apiKey).contentType("application/json")
+                .body("{\"target\": \"" + receiver.url(first) + "\"}").put(webhookPath)
+                .then().statusCode(201).body("target", equalTo(receiver.url(first)));
+        given().header("Authorization", "Token " + apiKey).get(webhookPath)
+                .then().statusCode(200).body("target", equalTo(receiver.url(first)));
+        post("/jobs", "application/json", "python-requests/2.31.0",
+                "{\"apiKey\": \"" + apiKey + "\", \"url\": \"" + target.url("/ok") + "\", \"project\": \"" + queue + "\"}");
+        assertThat(new JsonPath(receiver.awaitRequests(first, 1).get(0).body()).getString("status"), equalTo("finished"));
+
+        given().header("Authorization", "Token " + apiKey).contentType("application/json")
+                .body("{\"target\": \"" + receiver.url(second) + "\"}").patch(webhookPath)
+                .then().statusCode(200).body("target", equalTo(receiver.url(second)));
+        post("/jobs", "application/json", "python-requests/2.31.0",
+                "{\"apiKey\": \"" + apiKey + "\", \"url\": \"" + target.url("/ok") + "\", \"project\": \"" + queue + "\"}");
+        receiver.awaitRequests(second, 1);
+
+        given().header("Authorization", "Token " + apiKey).contentType("application/json")
+                .body("{\"target\": \"\"}").put(webhookPath).then().statusCode(204);
+        given().header("Authorization", "Token " + apiKey).get(webhookPath).then().statusCode(404);
+        given().header("Authorization", "Token " + apiKey).get("/orgs/other-org/queues/" + queue + "/webhook")
+                .then().statusCode(404);
     }
 }
