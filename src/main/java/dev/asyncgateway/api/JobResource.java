@@ -39,6 +39,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import java.time.Duration;
 import java.util.List;
@@ -104,8 +105,9 @@ public class JobResource {
     @POST
     @Path("jobs")
     @Consumes(MediaType.WILDCARD)
-    public Uni<JobView> submit(String body, @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
-        return submit(body, false, idempotencyKey).map(views -> views.get(0));
+    public Uni<RestResponse<JobView>> submit(String body, @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey,
+                                             @HeaderParam(Preferences.PREFER) String prefer) {
+        return submit(body, false, idempotencyKey, prefer).map(views -> answer(views.get(0), views));
     }
 
     @Operation(summary = "Submit many jobs at once",
@@ -123,8 +125,17 @@ public class JobResource {
     @POST
     @Path("batchjobs")
     @Consumes(MediaType.WILDCARD)
-    public Uni<List<JobView>> submitBatch(String body, @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
-        return submit(body, true, idempotencyKey);
+    public Uni<RestResponse<List<JobView>>> submitBatch(String body, @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey,
+                                                        @HeaderParam(Preferences.PREFER) String prefer) {
+        return submit(body, true, idempotencyKey, prefer).map(views -> answer(views, views));
+    }
+
+    /** A lenient submission that ignored something says so (RFC 7240); one without warnings answers as before. */
+    private static <T> RestResponse<T> answer(T entity, List<JobView> views) {
+        if (views.isEmpty() || views.get(0).warnings() == null) {
+            return RestResponse.ok(entity);
+        }
+        return RestResponse.ResponseBuilder.ok(entity).header(Preferences.APPLIED, Preferences.LENIENT_APPLIED).build();
     }
 
     /**
@@ -133,10 +144,11 @@ public class JobResource {
      * in the body (ScraperAPI style), so it is authenticated once the body is read, by the same identity provider
      * (and cache) as a key in a header.
      */
-    private Uni<List<JobView>> submit(String body, boolean batch, String idempotencyKey) {
+    private Uni<List<JobView>> submit(String body, boolean batch, String idempotencyKey, String prefer) {
         String statusUrlPrefix = statusUrls.prefix(uriInfo);
         long size = body == null ? 0 : body.length();
-        return cpuWorkers.tryRun(size, () -> submissions.validate(bodies.parse(body), batch, idempotencyKey))
+        boolean strict = Preferences.strict(prefer);
+        return cpuWorkers.tryRun(size, () -> submissions.validate(bodies.parse(body), batch, strict, idempotencyKey))
                 .onFailure(CpuWorkers.Saturated.class).transform(busy -> ClientError.unavailable(
                         "the gateway is busy reading other large submissions, try again shortly", BUSY_RETRY_AFTER))
                 .chain(submission -> Identities.accountOf(identityProviders, submission.apiKey())

@@ -15,11 +15,16 @@ public final class HeaderRules {
     }
 
     public static void requireSafe(String name, String value, String field) {
+        requireWellFormed(name, value, field);
+        if (isManaged(name)) {
+            throw ClientError.invalid("header '" + name + "' is managed by the gateway and cannot be set", field);
+        }
+    }
+
+    /** A header that cannot be sent at all: a name that is no HTTP token, a value with a line break or a NUL. */
+    public static void requireWellFormed(String name, String value, String field) {
         if (name.isEmpty() || !name.chars().allMatch(HeaderRules::isTokenChar)) {
             throw ClientError.invalid("header name '" + name + "' is not a valid HTTP token", field);
-        }
-        if (FORBIDDEN.contains(name.toLowerCase(Locale.ROOT))) {
-            throw ClientError.invalid("header '" + name + "' is managed by the gateway and cannot be set", field);
         }
         if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0 || value.indexOf('\0') >= 0) {
             throw ClientError.invalid("header '" + name + "' contains a line break or a NUL character", field);
@@ -44,6 +49,11 @@ public final class HeaderRules {
             }
         }
         return bytes;
+    }
+
+    /** Hop-by-hop headers, {@code Host} and {@code Content-Length}: the gateway's connection sets them. */
+    public static boolean isManaged(String name) {
+        return FORBIDDEN.contains(name.toLowerCase(Locale.ROOT));
     }
 
     /** RFC 9110 token characters. */

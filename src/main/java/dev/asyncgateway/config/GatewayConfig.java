@@ -127,7 +127,19 @@ public interface GatewayConfig {
         /** How many rows (jobs, batches, deliveries or idempotency keys) one purge statement deletes. */
         @WithDefault("1000")
         int purgeBatchSize();
+
+        /**
+         * What a submission's fields and {@code apiParams} that this gateway does not use get: {@code lenient} accepts
+         * the job and lists each in the answer's {@code warnings}; {@code strict} refuses the request with a 400 naming
+         * the field, as a request with the header {@code Prefer: handling=strict} (RFC 7240) gets either way. Wrong
+         * types and impossible values are refused in both modes.
+         */
+        @WithDefault("lenient")
+        ParamsHandling params();
     }
+
+    /** See {@link Jobs#params()}. */
+    enum ParamsHandling { LENIENT, STRICT }
 
     interface Runner {
         /** Whether this instance runs jobs and deliveries at all (an API-only instance sets false). */
@@ -207,6 +219,28 @@ public interface GatewayConfig {
         /** Longest delay between two attempts, also the cap for a target's Retry-After; at least {@link #retryInitialDelay()}. */
         @WithDefault("5m")
         Duration retryMaxDelay();
+
+        /**
+         * The proxy pool: comma-separated {@code http://} or {@code socks5://} URLs, each with optional credentials
+         * ({@code user:password@}, percent-encoded) and tags after {@code #}: {@code country} (two letters) and
+         * {@code tier} ({@code standard}, {@code premium} or {@code ultra_premium}), e.g.
+         * {@code http://user:pass@10.0.0.5:3128#country=us&tier=premium}. When set, every target fetch goes through
+         * one of them. Proxy addresses are operator configuration: the outbound URL policy does not apply to them. A
+         * malformed entry stops the start-up.
+         */
+        Optional<List<String>> proxies();
+
+        /** Consecutive connection failures after which a proxy of the pool rests. */
+        @WithDefault("3")
+        int proxyFailuresBeforeRest();
+
+        /** How long a proxy that failed {@link #proxyFailuresBeforeRest()} times in a row is left out of the choice. */
+        @WithDefault("30s")
+        Duration proxyRest();
+
+        /** How long a {@code session_number} keeps its proxy without being used (ScraperAPI's rule: 15 minutes). */
+        @WithDefault("15m")
+        Duration proxySessionIdle();
     }
 
     interface Callback {

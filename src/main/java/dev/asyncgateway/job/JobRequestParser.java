@@ -7,11 +7,18 @@ import dev.asyncgateway.store.JobRequest;
 import dev.asyncgateway.outbound.OutboundUrlPolicy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.asyncgateway.common.ClientError;
+import dev.asyncgateway.common.HeaderRules;
+import dev.asyncgateway.config.GatewayConfig;
+import dev.asyncgateway.outbound.OutboundUrlPolicy;
+import dev.asyncgateway.store.ApiParams;
+import dev.asyncgateway.store.JobRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +29,9 @@ import java.util.regex.Pattern;
 
 /**
  * Turns a submission body into a {@link JobRequest}, or rejects it with a 400/413 naming the field.
- * Field names and spellings follow ScraperAPI's async API so its clients work unchanged.
+ * Field names and spellings follow ScraperAPI's async API so its clients work unchanged: fields and parameters this
+ * gateway does not use are accepted with a warning (refused when strict, see {@link Leniency}), ScraperAPI's
+ * parameters are read at the top level too, and {@code callback} may be the URL alone.
  */
 @ApplicationScoped
 public class JobRequestParser {
@@ -30,7 +39,18 @@ public class JobRequestParser {
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD");
     private static final Set<String> COMMON_FIELDS = Set.of("apiKey", "method", "headers", "body", "apiParams",
             "callback", "expectUnsuccessReport", "expectsUnsuccessReport", "timeoutSec", "meta", "project");
+    private static final Set<String> CALLBACK_FIELDS = Set.of("type", "url");
+    /** Every top-level name a near miss may be a typo of. */
+    private static final Set<String> KNOWN_FIELDS;
     public static final Pattern PROJECT_NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+
+    static {
+        Set<String> known = new HashSet<>(COMMON_FIELDS);
+        known.addAll(ApiParamsParser.NAMES);
+        known.add("url");
+        known.add("urls");
+        KNOWN_FIELDS = Set.copyOf(known);
+    }
 
     @Inject
     GatewayConfig config;
@@ -41,32 +61,55 @@ public class JobRequestParser {
     @Inject
     OutboundUrlPolicy urlPolicy;
 
-    public JobRequest parse(JsonNode root, boolean batch) {
+    /**
+     * @param strict refuse what would otherwise be ignored with a warning ({@code Prefer: handling=strict});
+     *               the gateway's {@code gateway.jobs.params=strict} makes every request strict
+     */
+    public JobRequest parse(JsonNode root, boolean batch, boolean strict) {
         if (root == null || !root.isObject()) {
             throw ClientError.invalid("the request body must be a JSON object", null);
         }
-        rejectUnknownFields((ObjectNode) root, batch ? "urls" : "url");
+        Leniency leniency = new Leniency(strict || config.jobs().params() == GatewayConfig.ParamsHandling.STRICT);
+        boolean topLevelParams = otherFields((ObjectNode) root, batch, leniency);
         GatewayConfig.Jobs limits = config.jobs();
+        ApiParams apiParams = apiParamsParser.parse(root.get("apiParams"), topLevelParams ? root : null, leniency);
         return new JobRequest(
                 batch ? urls(root.get("urls"), limits) : List.of(targetUrl(root.get("url"), "url", limits)),
                 method(root.get("method")),
-                headers(root.get("headers"), limits),
+                headers(root.get("headers"), limits, leniency),
                 body(root.get("body"), limits),
-                apiParamsParser.parse(root.get("apiParams")),
-                callbackUrl(root.get("callback")),
+                apiParams,
+                callbackUrl(root.get("callback"), leniency),
                 project(root.get("project")),
                 expectUnsuccessReport(root),
                 timeoutSec(root.get("timeoutSec"), limits),
-                meta(root.get("meta"), limits));
+                meta(root.get("meta"), limits),
+                leniency.warnings());
     }
 
-    private static void rejectUnknownFields(ObjectNode root, String urlField) {
+    /**
+     * Looks at the fields other than the common ones: ScraperAPI parameters at the top level (returns whether there
+     * are any), the other endpoint's URL field (a 400: the job would have no URL), and unknown fields.
+     */
+    private static boolean otherFields(ObjectNode root, boolean batch, Leniency leniency) {
+        String urlField = batch ? "urls" : "url";
+        String otherUrlField = batch ? "url" : "urls";
+        boolean topLevelParams = false;
         for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
             String name = names.next();
-            if (!name.equals(urlField) && !COMMON_FIELDS.contains(name)) {
-                throw ClientError.invalid("unknown field '" + name + "'", name);
+            if (name.equals(urlField) || COMMON_FIELDS.contains(name)) {
+                continue;
+            }
+            if (ApiParamsParser.NAMES.contains(name)) {
+                topLevelParams = true;
+            } else if (name.equals(otherUrlField) && !root.has(urlField)) {
+                throw ClientError.invalid(batch ? "POST /batchjobs takes 'urls', an array of URLs; 'url' is for POST /jobs"
+                        : "POST /jobs takes one 'url'; 'urls' is for POST /batchjobs", name);
+            } else {
+                leniency.unknown("", name, KNOWN_FIELDS, "field");
             }
         }
+        return topLevelParams;
     }
 
     private List<String> urls(JsonNode node, GatewayConfig.Jobs limits) {
@@ -112,7 +155,11 @@ public class JobRequestParser {
         return method;
     }
 
-    private static Map<String, String> headers(JsonNode node, GatewayConfig.Jobs limits) {
+    /**
+     * A job's headers for its target. Hop-by-hop headers, {@code Host} and {@code Content-Length} belong to the
+     * gateway's own connection: browser header sets copied whole carry them, so they are dropped with a warning.
+     */
+    private static Map<String, String> headers(JsonNode node, GatewayConfig.Jobs limits, Leniency leniency) {
         if (node == null || node.isNull()) {
             return Map.of();
         }
@@ -128,7 +175,11 @@ public class JobRequestParser {
             Map.Entry<String, JsonNode> entry = it.next();
             String field = "headers." + entry.getKey();
             String value = text(entry.getValue(), field);
-            HeaderRules.requireSafe(entry.getKey(), value, field);
+            HeaderRules.requireWellFormed(entry.getKey(), value, field);
+            if (HeaderRules.isManaged(entry.getKey())) {
+                leniency.ignore(field, "the gateway's connection sets hop-by-hop headers, Host and Content-Length itself");
+                continue;
+            }
             bytes += HeaderRules.sizeInBytes(entry.getKey(), value);
             headers.put(entry.getKey(), value);
         }
@@ -153,29 +204,34 @@ public class JobRequestParser {
         return body;
     }
 
-    private String callbackUrl(JsonNode node) {
+    /** {@code {"type":"webhook","url":"..."}}, or the URL alone as a string. */
+    private String callbackUrl(JsonNode node, Leniency leniency) {
         if (node == null || node.isNull()) {
             return null;
         }
-        if (!node.isObject()) {
-            throw ClientError.invalid("'callback' must be an object like {\"type\":\"webhook\",\"url\":\"...\"}", "callback");
-        }
-        JsonNode type = node.get("type");
-        if (type != null && !type.isNull() && !"webhook".equals(text(type, "callback.type"))) {
-            throw ClientError.invalid("'callback.type' must be \"webhook\"", "callback.type");
-        }
-        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!name.equals("type") && !name.equals("url")) {
-                throw ClientError.invalid("unknown field 'callback." + name + "'", "callback." + name);
+        String field = "callback";
+        JsonNode url = node;
+        if (node.isObject()) {
+            JsonNode type = node.get("type");
+            if (type != null && !type.isNull() && !"webhook".equals(text(type, "callback.type"))) {
+                throw ClientError.invalid("'callback.type' must be \"webhook\"", "callback.type");
             }
+            for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                if (!CALLBACK_FIELDS.contains(name)) {
+                    leniency.unknown("callback.", name, CALLBACK_FIELDS, "field");
+                }
+            }
+            field = "callback.url";
+            url = node.get("url");
+            if (url == null || url.isNull()) {
+                throw ClientError.invalid("'callback.url' is required", field);
+            }
+        } else if (!node.isTextual()) {
+            throw ClientError.invalid("'callback' must be a URL or an object like {\"type\":\"webhook\",\"url\":\"...\"}", field);
         }
-        JsonNode url = node.get("url");
-        if (url == null || url.isNull()) {
-            throw ClientError.invalid("'callback.url' is required", "callback.url");
-        }
-        String callbackUrl = text(url, "callback.url");
-        urlPolicy.requireAllowed(callbackUrl, OutboundUrlPolicy.Use.CALLBACK, "callback.url");
+        String callbackUrl = text(url, field);
+        urlPolicy.requireAllowed(callbackUrl, OutboundUrlPolicy.Use.CALLBACK, field);
         return callbackUrl;
     }
 

@@ -133,10 +133,11 @@ public class JobSubmissionService {
      *
      * @param body           the request body as parsed
      * @param batch          true for {@code POST /batchjobs} ({@code urls}), false for {@code POST /jobs} ({@code url})
+     * @param strict         the request asked for {@code Prefer: handling=strict}
      * @param idempotencyKey the {@code Idempotency-Key} header, or null
      */
-    public Submission validate(JsonNode body, boolean batch, String idempotencyKey) {
-        JobRequest parsed = parser.parse(body, batch);
+    public Submission validate(JsonNode body, boolean batch, boolean strict, String idempotencyKey) {
+        JobRequest parsed = parser.parse(body, batch, strict);
         JobRequest request = parsed.withCallbackUrl(secrets.sealUrl(parsed.callbackUrl()));
         IdempotencyKey key = IdempotencyKey.of(idempotencyKey, body);
         String apiKey = body.hasNonNull("apiKey") && body.get("apiKey").isTextual() ? body.get("apiKey").asText() : null;
@@ -161,22 +162,23 @@ public class JobSubmissionService {
         UUID batchId = batch ? idGenerator.generate() : null;
         String headersJson = toJson(request.headers());
         String apiParamsJson = toJson(request.apiParams());
+        String warningsJson = request.warnings().isEmpty() ? null : toJson(request.warnings());
         if (!batch && key == null) {
             UUID leaseToken = runner.reserve() ? UUID.randomUUID() : null;
             NewJob job = new NewJob(ids.get(0), accountId, statusUrlPrefix + ids.get(0), request, headersJson, apiParamsJson,
-                    leaseToken);
+                    warningsJson, leaseToken);
             return Uni.createFrom().completionStage(insert(job))
-                    .map(ignored -> accepted(accountId, ids, batchId, request, statusUrlPrefix));
+                    .map(ignored -> accepted(accountId, ids, batchId, request, warningsJson, statusUrlPrefix));
         }
         Duration keyTtl = config.jobs().idempotencyKeyTtl();
-        return store.insert(accountId, batchId, statusUrlPrefix, ids, request, headersJson, apiParamsJson,
+        return store.insert(accountId, batchId, statusUrlPrefix, ids, request, headersJson, apiParamsJson, warningsJson,
                         key == null ? null : key.value(), key == null ? null : key.requestHash(), keyTtl)
                 .chain(stored -> {
                     if (!stored) {
                         return replay(accountId, key, batch, keyTtl);
                     }
                     wakeUp.jobsAdded();
-                    return Uni.createFrom().item(accepted(accountId, ids, batchId, request, statusUrlPrefix));
+                    return Uni.createFrom().item(accepted(accountId, ids, batchId, request, warningsJson, statusUrlPrefix));
                 });
     }
 
@@ -197,10 +199,11 @@ public class JobSubmissionService {
     }
 
     /** Answers with the views of jobs just committed (and announced). */
-    private List<JobView> accepted(UUID accountId, List<UUID> ids, UUID batchId, JobRequest request, String statusUrlPrefix) {
+    private List<JobView> accepted(UUID accountId, List<UUID> ids, UUID batchId, JobRequest request, String warningsJson,
+                                   String statusUrlPrefix) {
         metrics.jobsSubmitted(ids.size());
         LOG.debugf("accepted %d job(s) for account %s", ids.size(), accountId);
-        return views(ids, batchId, request, statusUrlPrefix);
+        return views(ids, batchId, request, warningsJson, statusUrlPrefix);
     }
 
     /** A retry of a request already accepted under this key: the jobs it created, as they are now. */
@@ -221,14 +224,15 @@ public class JobSubmissionService {
         });
     }
 
-    private static List<JobView> views(List<UUID> ids, UUID batchId, JobRequest request, String statusUrlPrefix) {
+    private static List<JobView> views(List<UUID> ids, UUID batchId, JobRequest request, String warningsJson,
+                                       String statusUrlPrefix) {
         List<JobView> views = new ArrayList<>(ids.size());
         JobView.CallbackView callback = request.callbackUrl() == null ? null
                 : new JobView.CallbackView(CredentialMask.url(request.callbackUrl()), "pending", 0);
         for (int i = 0; i < ids.size(); i++) {
             UUID id = ids.get(i);
             views.add(new JobView(id, "running", statusUrlPrefix + id, request.urls().get(i), 0, batchId,
-                    request.project(), request.meta(), null, null, callback, null, null));
+                    request.project(), request.meta(), warningsJson, null, null, callback, null, null));
         }
         return views;
     }

@@ -12,12 +12,13 @@ import java.util.UUID;
 
 /**
  * A job as clients see it at its {@code statusUrl}, in lists, and as a callback body. The shape is
- * ScraperAPI's; {@code meta} and {@code response} are passed through as stored, without re-parsing.
+ * ScraperAPI's; {@code meta}, {@code warnings} and {@code response} are passed through as stored, without re-parsing.
+ * {@code warnings} (what the submission asked for that was ignored, a JSON array of sentences) is absent when empty.
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"id", "status", "statusUrl", "url", "attempts", "batchId", "project", "meta", "failReason",
-        "response", "callback", "createdAt", "finishedAt"})
+@JsonPropertyOrder({"id", "status", "statusUrl", "url", "attempts", "batchId", "project", "meta", "warnings",
+        "failReason", "response", "callback", "createdAt", "finishedAt"})
 public record JobView(
         UUID id,
         String status,
@@ -27,6 +28,7 @@ public record JobView(
         UUID batchId,
         String project,
         @JsonRawValue String meta,
+        @JsonRawValue String warnings,
         String failReason,
         @JsonRawValue String response,
         CallbackView callback,
@@ -40,7 +42,7 @@ public record JobView(
 
     public static JobView of(JobRow job) {
         return new JobView(job.id(), job.status(), job.statusUrl(), job.url(), job.attempts(), job.batchId(),
-                job.project(), job.meta(), job.failReason(), job.response(), callback(job), job.createdAt(),
+                job.project(), job.meta(), job.warnings(), job.failReason(), job.response(), callback(job), job.createdAt(),
                 job.finishedAt());
     }
 

@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.ProxyOptions;
 
 import java.time.Duration;
 import java.util.Map;
@@ -77,9 +78,26 @@ public final class OutboundClient {
      * @param body null for none
      */
     public Uni<FetchResult.Answer> send(CheckedAddress address, HttpMethod method, Map<String, String> headers, Buffer body) {
-        RequestOptions options = address.requestOptions(method).setIdleTimeout(deadlineMs).setConnectTimeout(connectTimeoutMs);
+        return exchange(address.requestOptions(method), address.url().url(), headers, body);
+    }
+
+    /**
+     * Sends one request through a forward proxy, which resolves the host name and connects: the URL policy can judge
+     * only the URL as written (scheme, port, an address literal, localhost), which the caller has done.
+     *
+     * @param body null for none
+     */
+    public Uni<FetchResult.Answer> sendThrough(ProxyOptions proxy, OutboundUrl url, HttpMethod method,
+                                               Map<String, String> headers, Buffer body) {
+        RequestOptions options = new RequestOptions().setMethod(method).setHost(url.host()).setPort(url.port())
+                .setSsl(url.ssl()).setURI(url.pathAndQuery()).setProxyOptions(proxy);
+        return exchange(options, url.url(), headers, body);
+    }
+
+    private Uni<FetchResult.Answer> exchange(RequestOptions request, String url, Map<String, String> headers, Buffer body) {
+        RequestOptions options = request.setIdleTimeout(deadlineMs).setConnectTimeout(connectTimeoutMs);
         return Uni.createFrom().emitter(emitter -> {
-            Exchange exchange = new Exchange(emitter, address.url().url());
+            Exchange exchange = new Exchange(emitter, url);
             Context context = vertx.getOrCreateContext();
             if (context == Vertx.currentContext()) {
                 exchange.start(options, headers, body);

@@ -1,10 +1,10 @@
 package dev.asyncgateway.runner;
 
-import dev.asyncgateway.queue.ClaimLoop;
 import dev.asyncgateway.config.GatewayConfig;
+import dev.asyncgateway.queue.ClaimLoop;
+import dev.asyncgateway.queue.WakeUpSignal;
 import dev.asyncgateway.store.JobRow;
 import dev.asyncgateway.store.JobStore;
-import dev.asyncgateway.queue.WakeUpSignal;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;

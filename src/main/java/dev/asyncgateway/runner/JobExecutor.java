@@ -1,13 +1,14 @@
 package dev.asyncgateway.runner;
 
-import dev.asyncgateway.store.ApiParams;
 import dev.asyncgateway.common.CpuWorkers;
-import dev.asyncgateway.outbound.FetchResult;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.observability.GatewayMetrics;
+import dev.asyncgateway.outbound.FetchResult;
+import dev.asyncgateway.outbound.ProxyPool;
+import dev.asyncgateway.queue.WakeUpSignal;
+import dev.asyncgateway.store.ApiParams;
 import dev.asyncgateway.store.JobOutcome;
 import dev.asyncgateway.store.JobRow;
-import dev.asyncgateway.queue.WakeUpSignal;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -58,6 +59,9 @@ public class JobExecutor {
     @Inject
     GatewayMetrics metrics;
 
+    @Inject
+    ProxyPool proxies;
+
     /** One fetch attempt; calls {@code fetched} when the fetch is over, completes when its outcome is recorded. */
     public Uni<Void> run(JobRow job, UUID leaseToken, Runnable fetched) {
         Duration timeLeft = Duration.between(OffsetDateTime.now(), job.deadlineAt());
@@ -71,6 +75,8 @@ public class JobExecutor {
         } catch (RuntimeException e) {
             return unreadable(job, leaseToken, e);
         }
+        // With a proxy pool, each attempt goes through one of its proxies (a retry through the next one).
+        ProxyPool.Proxy proxy = proxies.choose(job.id(), job.accountId(), target.params(), job.attempts());
         long start = System.nanoTime();
         if (target.params().render()) {
             // A render waits for a page of its own (gateway.render.concurrency), never in a fetch slot.
@@ -81,9 +87,12 @@ public class JobExecutor {
                             .chain(outcome -> renderStep.keepScreenshot(outcome, page)))
                     .chain(this::record);
         }
-        return fetcher.fetch(target, timeLeft)
+        return fetcher.fetch(target, timeLeft, proxy)
                 .invoke(result -> {
                     metrics.fetchAttempt(result, System.nanoTime() - start);
+                    if (proxy != null) {
+                        proxies.report(proxy, !ProxyPool.isConnectionFailure(result));
+                    }
                     fetched.run();
                 })
                 .chain(result -> decide(job, leaseToken, target, result))

@@ -1,12 +1,12 @@
 package dev.asyncgateway.runner;
 
-import dev.asyncgateway.store.ApiParams;
-import dev.asyncgateway.outbound.FetchResult;
-import dev.asyncgateway.common.PeerText;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.vladsch.flexmark.html2md.converter.FlexmarkHtmlConverter;
+import dev.asyncgateway.common.PeerText;
+import dev.asyncgateway.outbound.FetchResult;
+import dev.asyncgateway.store.ApiParams;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jsoup.Jsoup;
@@ -19,7 +19,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Turns a target's answer into the job's {@code response} object: lower-case header names, text bodies
+ * Turns a target's answer into the job's {@code response} object: lower-case header names (plus ScraperAPI's
+ * {@code sa-final-url} and {@code sa-statuscode}), text bodies
  * as {@code body} (converted to text or Markdown when asked), binary bodies as {@code base64EncodedBody}.
  * Everything from the target is made storable here: header names and values are cleaned and bounded
  * ({@link PeerText}), and a body is {@code body} only when it is exactly valid text (see {@link #bodyText}).
@@ -40,6 +41,9 @@ public class ResponseRenderer {
             headers.put(PeerText.clean(header.getKey(), PeerText.HEADER_MAX_BYTES),
                     PeerText.clean(String.join(", ", header.getValue()), PeerText.HEADER_MAX_BYTES));
         }
+        // ScraperAPI's own headers, which its examples read: the URL after redirects and the target's status.
+        headers.put("sa-final-url", PeerText.clean(answer.finalUrl(), PeerText.HEADER_MAX_BYTES));
+        headers.put("sa-statuscode", Integer.toString(answer.statusCode()));
         String contentType = answer.headers().getOrDefault("content-type", List.of("")).get(0).toLowerCase(Locale.ROOT);
         String text = bodyText(answer.body(), contentType, params.outputFormat());
         if (text == null) {

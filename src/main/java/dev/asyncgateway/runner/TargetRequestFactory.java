@@ -1,10 +1,10 @@
 package dev.asyncgateway.runner;
 
-import dev.asyncgateway.store.ApiParams;
-import dev.asyncgateway.store.JobRow;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.asyncgateway.store.ApiParams;
+import dev.asyncgateway.store.JobRow;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 

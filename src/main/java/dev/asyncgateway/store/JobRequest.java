@@ -7,7 +7,8 @@ import java.util.Map;
  * A validated submission: everything a job needs, for one URL ({@code POST /jobs}) or many
  * ({@code POST /batchjobs}).
  *
- * @param meta raw JSON of the client's {@code meta} object, stored and returned unchanged; null when absent
+ * @param meta     raw JSON of the client's {@code meta} object, stored and returned unchanged; null when absent
+ * @param warnings what the submission asked for that the gateway ignored, one sentence each; empty when nothing was
  */
 public record JobRequest(
         List<String> urls,
@@ -19,10 +20,11 @@ public record JobRequest(
         String project,
         boolean expectUnsuccessReport,
         int timeoutSec,
-        String meta) {
+        String meta,
+        List<String> warnings) {
 
     /** This request with another callback URL (the same URL with its password sealed, before it is stored). */
     public JobRequest withCallbackUrl(String url) {
-        return new JobRequest(urls, method, headers, body, apiParams, url, project, expectUnsuccessReport, timeoutSec, meta);
+        return new JobRequest(urls, method, headers, body, apiParams, url, project, expectUnsuccessReport, timeoutSec, meta, warnings);
     }
 }

@@ -7,7 +7,7 @@ import java.util.UUID;
 
 /**
  * A job as stored, plus the state of its latest callback delivery when the query joined it.
- * JSON columns (headers, apiParams, meta, response) stay as text: they are written once and
+ * JSON columns (headers, apiParams, meta, response, warnings) stay as text: they are written once and
  * passed through to clients without being parsed again.
  */
 public record JobRow(
@@ -32,13 +32,14 @@ public record JobRow(
         String failReason,
         OffsetDateTime createdAt,
         OffsetDateTime finishedAt,
+        String warnings,
         CallbackState callback) {
 
     /** The columns {@link #from(Row)} reads, in a form that can follow {@code select} or {@code returning}. */
     static final String COLUMNS = """
             j.id, j.account_id, j.batch_id, j.status, j.status_url, j.url, j.method, j.headers, j.body, j.api_params,
             j.callback_url, j.project, j.expect_unsuccess_report, j.meta, j.attempts, j.deadline_at, j.lease_token,
-            j.response, j.fail_reason, j.created_at, j.finished_at""";
+            j.response, j.fail_reason, j.created_at, j.finished_at, j.warnings""";
 
     /** The latest callback delivery of a job, as shown on the job. */
     public record CallbackState(String url, String status, int attempts) {
@@ -71,6 +72,7 @@ public record JobRow(
                 row.getString("fail_reason"),
                 row.getOffsetDateTime("created_at"),
                 row.getOffsetDateTime("finished_at"),
+                row.getString("warnings"),
                 callback);
     }
 

@@ -41,8 +41,8 @@ public class JobStore {
             new_batch as (
                 insert into batch (id, account_id, size) select $2, $1, $3 from accepted where $2::uuid is not null)
             insert into job (id, account_id, batch_id, status_url, url, method, headers, body, api_params,
-                             callback_url, project, expect_unsuccess_report, meta, deadline_at)
-            select u.id, $1, $2, $4 || u.id::text, u.url, $5, $6, $7, $8, $9, $10, $11, $12, now() + make_interval(secs => $13)
+                             callback_url, project, expect_unsuccess_report, meta, deadline_at, warnings)
+            select u.id, $1, $2, $4 || u.id::text, u.url, $5, $6, $7, $8, $9, $10, $11, $12, now() + make_interval(secs => $13), $19::text
             from unnest($14::uuid[], $15::text[]) as u(id, url)
             where exists (select 1 from accepted)""";
 
@@ -54,6 +54,10 @@ public class JobStore {
      * starts without a claim; unless that would take its account past the in-flight cap ($16, counted as the
      * claim counts it, this statement's own leases included, under the same lock: see {@link #CLAIM}): then it is
      * stored due like the rest. Returns the rows stored leased.
+     * <p>
+     * The warnings ($17) are taken by position rather than through the {@code unnest}: tests recognise this statement
+     * waiting for a lock by {@code insert into job} in {@code pg_stat_activity.query}, which PostgreSQL cuts at
+     * 1024 bytes ({@code track_activity_query_size}), so that text must stay within them.
      */
     private static final String INSERT_SINGLE_JOBS = """
             with input as (
@@ -72,12 +76,13 @@ public class JobStore {
                 from input i left join held h on h.account_id = i.account_id),
             inserted as (
                 insert into job as j (id, account_id, status_url, url, method, headers, body, api_params, callback_url, project,
-                                      expect_unsuccess_report, meta, deadline_at, due_at, lease_token, attempts)
+                                      expect_unsuccess_report, meta, deadline_at, due_at, lease_token, attempts, warnings)
                 select n.id, n.account_id, n.status_url, n.url, n.method, n.headers, n.body, n.api_params, n.callback_url,
                        n.project, n.expect_unsuccess_report, n.meta, now() + make_interval(secs => n.timeout_sec),
                        case when n.leased then now() + make_interval(secs => $15) else now() end,
                        case when n.leased then n.lease_token end,
-                       case when n.leased then 1 else 0 end
+                       case when n.leased then 1 else 0 end,
+                       ($17::text[])[n.ord::int]
                 from new_rows n
                 returning\s""" + JobRow.COLUMNS + """
             )
@@ -248,13 +253,13 @@ public class JobStore {
      * @return false when a live idempotency key already stood for other jobs, and nothing was stored
      */
     public Uni<Boolean> insert(UUID accountId, UUID batchId, String statusUrlPrefix, List<UUID> ids, JobRequest request,
-                               String headersJson, String apiParamsJson, String idempotencyKey, byte[] requestHash,
-                               Duration keyTtl) {
+                               String headersJson, String apiParamsJson, String warningsJson, String idempotencyKey,
+                               byte[] requestHash, Duration keyTtl) {
         Tuple params = Tuple.from(Arrays.asList(
                 accountId, batchId, ids.size(), statusUrlPrefix, request.method(), headersJson, request.body(),
                 apiParamsJson, request.callbackUrl(), request.project(), request.expectUnsuccessReport(), request.meta(),
                 (double) request.timeoutSec(), ids.toArray(UUID[]::new), request.urls().toArray(String[]::new),
-                idempotencyKey, requestHash == null ? null : Buffer.buffer(requestHash), seconds(keyTtl)));
+                idempotencyKey, requestHash == null ? null : Buffer.buffer(requestHash), seconds(keyTtl), warningsJson));
         return breaker.call(() -> pool.preparedQuery(INSERT_JOBS).execute(params)).map(rows -> rows.rowCount() > 0);
     }
 
@@ -280,6 +285,7 @@ public class JobStore {
         String[] metas = new String[n];
         Double[] timeouts = new Double[n];
         UUID[] leaseTokens = new UUID[n];
+        String[] warnings = new String[n];
         for (int i = 0; i < n; i++) {
             NewJob job = jobs.get(i);
             JobRequest request = job.request();
@@ -297,9 +303,11 @@ public class JobStore {
             metas[i] = request.meta();
             timeouts[i] = (double) request.timeoutSec();
             leaseTokens[i] = job.leaseToken();
+            warnings[i] = job.warningsJson();
         }
         Tuple params = Tuple.from(Arrays.asList(ids, accounts, statusUrls, urls, methods, headers, bodies, apiParams,
-                callbackUrls, projects, expectUnsuccessReport, metas, timeouts, leaseTokens, seconds(lease), accountMaxInFlight));
+                callbackUrls, projects, expectUnsuccessReport, metas, timeouts, leaseTokens, seconds(lease), accountMaxInFlight,
+                warnings));
         return breaker.call(() -> pool.preparedQuery(INSERT_SINGLE_JOBS).execute(params)).map(JobStore::all);
     }
 

@@ -141,8 +141,8 @@ class FairClaimTest {
     private static NewJob newJob(UUID account, UUID leaseToken) {
         UUID id = UUID.randomUUID();
         JobRequest request = new JobRequest(List.of("http://127.0.0.1:1/leased/" + id), "GET", Map.of(), null,
-                ApiParams.DEFAULTS, null, null, false, 60, "{}");
-        return new NewJob(id, account, "http://localhost/jobs/" + id, request, "{}", "{}", leaseToken);
+                ApiParams.DEFAULTS, null, null, false, 60, "{}", List.of());
+        return new NewJob(id, account, "http://localhost/jobs/" + id, request, "{}", "{}", null, leaseToken);
     }
 
     private String account() {
