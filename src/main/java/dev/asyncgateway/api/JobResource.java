@@ -8,6 +8,7 @@ import dev.asyncgateway.job.JobPage;
 import dev.asyncgateway.job.JobQueryService;
 import dev.asyncgateway.job.JobSubmissionService;
 import dev.asyncgateway.job.JobView;
+import dev.asyncgateway.observability.JobTraces;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
@@ -68,6 +69,9 @@ public class JobResource {
     @Inject
     CpuWorkers cpuWorkers;
 
+    @Inject
+    JobTraces traces;
+
     @Context
     UriInfo uriInfo;
 
@@ -123,11 +127,13 @@ public class JobResource {
      */
     private Uni<List<JobView>> submit(String body, boolean batch, String idempotencyKey) {
         String statusUrlPrefix = statusUrls.prefix(uriInfo);
+        // Read here, on the request's context: its server span (continuing any incoming traceparent) is current only here.
+        String traceContext = traces.submission();
         long size = body == null ? 0 : body.length();
         return cpuWorkers.tryRun(size, () -> submissions.validate(bodies.parse(body), batch, idempotencyKey))
                 .onFailure(CpuWorkers.Saturated.class).transform(busy -> ClientError.unavailable(
                         "the gateway is busy reading other large submissions, try again shortly", BUSY_RETRY_AFTER))
-                .chain(submission -> submissions.submit(submission, statusUrlPrefix));
+                .chain(submission -> submissions.submit(submission, statusUrlPrefix, traceContext));
     }
 
     /** The statusUrl: the unguessable id (74 random bits) is the capability, so no key is needed (as in ScraperAPI). */

@@ -6,6 +6,7 @@ import dev.asyncgateway.store.DeliveryAttempt;
 import dev.asyncgateway.store.DeliveryStore;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.job.JobQueryService;
+import dev.asyncgateway.observability.StoredTraceContext;
 import dev.asyncgateway.store.JobRow;
 import dev.asyncgateway.queue.WakeUpSignal;
 import io.smallrye.mutiny.Uni;
@@ -34,8 +35,13 @@ public class CallbackService {
     @Inject
     GatewayConfig config;
 
-    public Uni<List<DeliveryAttempt>> attempts(UUID jobId, String apiKey) {
-        return ownedJob(jobId, apiKey).chain(job -> store.attempts(job.id()));
+    /** A job's callback attempts, with the id of the job's trace (null when it has none) to find their spans by. */
+    public record JobAttempts(String traceId, List<DeliveryAttempt> attempts) {
+    }
+
+    public Uni<JobAttempts> attempts(UUID jobId, String apiKey) {
+        return ownedJob(jobId, apiKey).chain(job -> store.attempts(job.id())
+                .map(attempts -> new JobAttempts(StoredTraceContext.traceId(job.traceContext()), attempts)));
     }
 
     /**

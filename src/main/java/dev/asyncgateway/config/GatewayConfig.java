@@ -205,6 +205,13 @@ public interface GatewayConfig {
         /** Longest delay between two attempts, also the cap for a target's Retry-After; at least {@link #retryInitialDelay()}. */
         @WithDefault("5m")
         Duration retryMaxDelay();
+
+        /**
+         * Whether target fetches carry the job's W3C trace headers ({@code traceparent}, {@code tracestate}) when the
+         * job is traced. Off by default: targets are third parties, and trace ids are nothing they need to see.
+         */
+        @WithDefault("false")
+        boolean propagateTrace();
     }
 
     interface Callback {

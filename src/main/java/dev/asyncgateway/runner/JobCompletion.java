@@ -4,6 +4,8 @@ import dev.asyncgateway.queue.ClaimLoop;
 import dev.asyncgateway.store.ClaimedDelivery;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.observability.GatewayMetrics;
+import dev.asyncgateway.observability.JobTraces;
+import dev.asyncgateway.observability.TraceLogScope;
 import dev.asyncgateway.queue.GroupCommit;
 import dev.asyncgateway.store.JobOutcome;
 import dev.asyncgateway.store.JobStore;
@@ -58,6 +60,9 @@ public class JobCompletion {
     @Inject
     GatewayMetrics metrics;
 
+    @Inject
+    JobTraces traces;
+
     private GroupCommit<JobOutcome> commits;
 
     @PostConstruct
@@ -98,9 +103,11 @@ public class JobCompletion {
         boolean callbacks = false;
         for (StateChange change : changes) {
             if (change.ended()) {
-                LOG.infof("job %s %s%s%s", change.jobId(), change.status(),
-                        change.failReason() == null ? "" : ": " + change.failReason(),
-                        change.callbackQueued() ? ", callback queued" : "");
+                try (TraceLogScope ignored = traces.log(change.traceContext())) {
+                    LOG.infof("job %s %s%s%s", change.jobId(), change.status(),
+                            change.failReason() == null ? "" : ": " + change.failReason(),
+                            change.callbackQueued() ? ", callback queued" : "");
+                }
                 metrics.jobEnded(change);
             }
             callbacks |= change.callbackQueued() && change.leasedCallback() == null;

@@ -5,6 +5,9 @@ import dev.asyncgateway.common.CpuWorkers;
 import dev.asyncgateway.outbound.FetchResult;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.observability.GatewayMetrics;
+import dev.asyncgateway.observability.JobAttemptTrace;
+import dev.asyncgateway.observability.JobTraces;
+import dev.asyncgateway.observability.TraceLogScope;
 import dev.asyncgateway.store.JobOutcome;
 import dev.asyncgateway.store.JobRow;
 import dev.asyncgateway.queue.WakeUpSignal;
@@ -55,27 +58,37 @@ public class JobExecutor {
     @Inject
     GatewayMetrics metrics;
 
+    @Inject
+    JobTraces traces;
+
     /** One fetch attempt; calls {@code fetched} when the fetch is over, completes when its outcome is recorded. */
     public Uni<Void> run(JobRow job, UUID leaseToken, Runnable fetched) {
+        JobAttemptTrace trace = traces.attempt(job);
+        return trace.covering(attempt(job, leaseToken, fetched, trace));
+    }
+
+    private Uni<Void> attempt(JobRow job, UUID leaseToken, Runnable fetched, JobAttemptTrace trace) {
         Duration timeLeft = Duration.between(OffsetDateTime.now(), job.deadlineAt());
         // Under a millisecond counts as none: timers cannot be shorter, and a retry is often claimed right at the deadline.
         if (timeLeft.toMillis() < 1) {
-            return completion.record(JobOutcome.failed(job.id(), leaseToken, TIMED_OUT));
+            return record(JobOutcome.failed(job.id(), leaseToken, TIMED_OUT), trace);
         }
         TargetRequest target;
         try {
             target = targetRequests.of(job);
         } catch (RuntimeException e) {
-            return unreadable(job, leaseToken, e);
+            return unreadable(job, leaseToken, e, trace);
         }
+        TargetRequest sent = target.withHeaders(trace.fetching(target.method(), target.url(), target.headers()));
         long start = System.nanoTime();
-        return fetcher.fetch(target, timeLeft)
+        return fetcher.fetch(sent, timeLeft)
                 .invoke(result -> {
+                    trace.fetched(result);
                     metrics.fetchAttempt(result, System.nanoTime() - start);
                     fetched.run();
                 })
-                .chain(result -> decide(job, leaseToken, target, result))
-                .chain(outcome -> completion.record(outcome).invoke(() -> {
+                .chain(result -> decide(job, leaseToken, target, result, trace))
+                .chain(outcome -> record(outcome, trace).invoke(() -> {
                     if (outcome.retryDelay() != null && outcome.retryDelay().compareTo(config.runner().pollInterval()) < 0) {
                         wakeUp.jobsDueIn(outcome.retryDelay());
                     }
@@ -83,13 +96,21 @@ public class JobExecutor {
     }
 
     /** Fails the job now: left to its lease, it would be claimed and crash again until its deadline. */
-    private Uni<Void> unreadable(JobRow job, UUID leaseToken, RuntimeException e) {
-        // The exception only, never its cause: a JSON parser quotes the stored text, which may hold the client's credentials.
-        LOG.warnf("job %s: its stored request cannot be read (%s); it fails", job.id(), e.toString());
-        return completion.record(JobOutcome.failed(job.id(), leaseToken, INVALID_STORED_REQUEST));
+    private Uni<Void> unreadable(JobRow job, UUID leaseToken, RuntimeException e, JobAttemptTrace trace) {
+        try (TraceLogScope ignored = trace.log()) {
+            // The exception only, never its cause: a JSON parser quotes the stored text, which may hold the client's credentials.
+            LOG.warnf("job %s: its stored request cannot be read (%s); it fails", job.id(), e.toString());
+        }
+        return record(JobOutcome.failed(job.id(), leaseToken, INVALID_STORED_REQUEST), trace);
     }
 
-    private Uni<JobOutcome> decide(JobRow job, UUID leaseToken, TargetRequest target, FetchResult result) {
+    private Uni<Void> record(JobOutcome outcome, JobAttemptTrace trace) {
+        trace.decided(outcome);
+        return completion.record(outcome);
+    }
+
+    private Uni<JobOutcome> decide(JobRow job, UUID leaseToken, TargetRequest target, FetchResult result,
+                                   JobAttemptTrace trace) {
         if (result instanceof FetchResult.Answer answer) {
             if (retryPolicy.isRetryable(answer.statusCode(), target.params().retry404())) {
                 return Uni.createFrom().item(JobOutcome.retry(job.id(), leaseToken,
@@ -98,7 +119,9 @@ public class JobExecutor {
             return render(answer, target.params()).map(response -> JobOutcome.finished(job.id(), leaseToken, response));
         }
         FetchResult.Failure failure = (FetchResult.Failure) result;
-        LOG.debugf("job %s attempt %d: %s (%s)", job.id(), job.attempts(), failure.kind(), failure.message());
+        try (TraceLogScope ignored = trace.log()) {
+            LOG.debugf("job %s attempt %d: %s (%s)", job.id(), job.attempts(), failure.kind(), failure.message());
+        }
         if (failure.retryable()) {
             return Uni.createFrom().item(JobOutcome.retry(job.id(), leaseToken, retryPolicy.delayAfter(job.attempts(), null)));
         }

@@ -10,7 +10,8 @@ import java.util.UUID;
  * @param apiParamsJson   the request's apiParams as JSON
  * @param leaseToken      null, or the lease under which this instance would start the job at once (see
  *                        {@link JobStore#insertSingles})
+ * @param traceContext    null, or the job's W3C trace context (see V14)
  */
 public record NewJob(UUID id, UUID accountId, String statusUrl, JobRequest request, String headersJson,
-                     String apiParamsJson, UUID leaseToken) {
+                     String apiParamsJson, UUID leaseToken, String traceContext) {
 }

@@ -142,7 +142,7 @@ class FairClaimTest {
         UUID id = UUID.randomUUID();
         JobRequest request = new JobRequest(List.of("http://127.0.0.1:1/leased/" + id), "GET", Map.of(), null,
                 ApiParams.DEFAULTS, null, null, false, 60, "{}");
-        return new NewJob(id, account, "http://localhost/jobs/" + id, request, "{}", "{}", leaseToken);
+        return new NewJob(id, account, "http://localhost/jobs/" + id, request, "{}", "{}", leaseToken, null);
     }
 
     private String account() {
