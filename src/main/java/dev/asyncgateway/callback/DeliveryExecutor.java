@@ -8,7 +8,7 @@ import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.observability.DeliveryTrace;
 import dev.asyncgateway.observability.GatewayMetrics;
 import dev.asyncgateway.observability.JobTraces;
-import dev.asyncgateway.observability.TraceLogScope;
+import dev.asyncgateway.observability.JobTraceScope;
 import dev.asyncgateway.common.PeerText;
 import dev.asyncgateway.store.DeliveryOutcome.Next;
 import io.smallrye.mutiny.Uni;
@@ -129,12 +129,12 @@ public class DeliveryExecutor {
         boolean retry = outcome.next() == Next.RETRY && delivery.attempt() < delivery.maxAttempts();
         String verdict = retry ? "retry" : outcome.next() == Next.DELIVERED ? "delivered" : "failed";
         trace.attempted(outcome, verdict);
-        try (TraceLogScope ignored = trace.log()) {
+        try (JobTraceScope ignored = trace.log()) {
             LOG.infof("delivery %s (%s%s) attempt %d/%d to %s: %s in %d ms, %s", delivery.id(), delivery.kind(),
                     delivery.job() == null ? "" : " of job " + delivery.job().id(), delivery.attempt(), delivery.maxAttempts(),
                     request.shownUrl(), result, outcome.durationMs(),
                     retry ? "retry in " + outcome.retryDelay().toMillis() + " ms" : verdict);
+            metrics.deliveryAttempt(verdict, Duration.ofMillis(outcome.durationMs()));
         }
-        metrics.deliveryAttempt(verdict, Duration.ofMillis(outcome.durationMs()));
     }
 }

@@ -46,11 +46,8 @@ public class DeliveryTrace {
         }
     }
 
-    /** For the attempt's log line: its trace id and span id. */
-    public TraceLogScope log() {
-        if (span == null) {
-            return TraceLogScope.NONE;
-        }
-        return TraceLogScope.open(span.getSpanContext().getTraceId(), span.getSpanContext().getSpanId());
+    /** For the attempt's log line and latency: the attempt's span current, its ids in the log line. */
+    public JobTraceScope log() {
+        return span == null ? JobTraceScope.NONE : JobTraceScope.open(span);
     }
 }

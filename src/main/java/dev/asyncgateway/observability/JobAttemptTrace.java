@@ -89,12 +89,14 @@ public class JobAttemptTrace {
         }
     }
 
-    /** For the attempt's log lines: its trace id and span id. */
-    public TraceLogScope log() {
-        if (span == null) {
-            return TraceLogScope.NONE;
-        }
-        return TraceLogScope.open(span.getSpanContext().getTraceId(), span.getSpanContext().getSpanId());
+    /** For the attempt's log lines: the attempt's span current, its ids in the log lines. */
+    public JobTraceScope log() {
+        return span == null ? JobTraceScope.NONE : JobTraceScope.open(span);
+    }
+
+    /** For the fetch's latency: the fetch span current while it is recorded (an exemplar links the bucket to it). */
+    public JobTraceScope fetchScope() {
+        return fetch == null ? JobTraceScope.NONE : JobTraceScope.open(fetch);
     }
 
     private void end() {

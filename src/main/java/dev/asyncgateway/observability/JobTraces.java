@@ -118,10 +118,10 @@ public class JobTraces {
     }
 
     /** For a log line of a job written outside its spans: the job's trace id and the span its steps hang under. */
-    public TraceLogScope log(String traceContext) {
+    public JobTraceScope log(String traceContext) {
         if (!on || traceContext == null) {
-            return TraceLogScope.NONE;
+            return JobTraceScope.NONE;
         }
-        return TraceLogScope.open(StoredTraceContext.traceId(traceContext), StoredTraceContext.spanId(traceContext));
+        return JobTraceScope.open(StoredTraceContext.traceId(traceContext), StoredTraceContext.spanId(traceContext));
     }
 }

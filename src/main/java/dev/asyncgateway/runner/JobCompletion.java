@@ -5,7 +5,7 @@ import dev.asyncgateway.store.ClaimedDelivery;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.observability.GatewayMetrics;
 import dev.asyncgateway.observability.JobTraces;
-import dev.asyncgateway.observability.TraceLogScope;
+import dev.asyncgateway.observability.JobTraceScope;
 import dev.asyncgateway.queue.GroupCommit;
 import dev.asyncgateway.store.JobOutcome;
 import dev.asyncgateway.store.JobStore;
@@ -103,7 +103,7 @@ public class JobCompletion {
         boolean callbacks = false;
         for (StateChange change : changes) {
             if (change.ended()) {
-                try (TraceLogScope ignored = traces.log(change.traceContext())) {
+                try (JobTraceScope ignored = traces.log(change.traceContext())) {
                     LOG.infof("job %s %s%s%s", change.jobId(), change.status(),
                             change.failReason() == null ? "" : ": " + change.failReason(),
                             change.callbackQueued() ? ", callback queued" : "");

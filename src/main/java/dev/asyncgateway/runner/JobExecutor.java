@@ -7,7 +7,7 @@ import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.observability.GatewayMetrics;
 import dev.asyncgateway.observability.JobAttemptTrace;
 import dev.asyncgateway.observability.JobTraces;
-import dev.asyncgateway.observability.TraceLogScope;
+import dev.asyncgateway.observability.JobTraceScope;
 import dev.asyncgateway.store.JobOutcome;
 import dev.asyncgateway.store.JobRow;
 import dev.asyncgateway.queue.WakeUpSignal;
@@ -83,8 +83,10 @@ public class JobExecutor {
         long start = System.nanoTime();
         return fetcher.fetch(sent, timeLeft)
                 .invoke(result -> {
+                    try (JobTraceScope ignored = trace.fetchScope()) {
+                        metrics.fetchAttempt(result, System.nanoTime() - start);
+                    }
                     trace.fetched(result);
-                    metrics.fetchAttempt(result, System.nanoTime() - start);
                     fetched.run();
                 })
                 .chain(result -> decide(job, leaseToken, target, result, trace))
@@ -97,7 +99,7 @@ public class JobExecutor {
 
     /** Fails the job now: left to its lease, it would be claimed and crash again until its deadline. */
     private Uni<Void> unreadable(JobRow job, UUID leaseToken, RuntimeException e, JobAttemptTrace trace) {
-        try (TraceLogScope ignored = trace.log()) {
+        try (JobTraceScope ignored = trace.log()) {
             // The exception only, never its cause: a JSON parser quotes the stored text, which may hold the client's credentials.
             LOG.warnf("job %s: its stored request cannot be read (%s); it fails", job.id(), e.toString());
         }
@@ -119,7 +121,7 @@ public class JobExecutor {
             return render(answer, target.params()).map(response -> JobOutcome.finished(job.id(), leaseToken, response));
         }
         FetchResult.Failure failure = (FetchResult.Failure) result;
-        try (TraceLogScope ignored = trace.log()) {
+        try (JobTraceScope ignored = trace.log()) {
             LOG.debugf("job %s attempt %d: %s (%s)", job.id(), job.attempts(), failure.kind(), failure.message());
         }
         if (failure.retryable()) {

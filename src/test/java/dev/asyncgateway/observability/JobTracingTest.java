@@ -70,10 +70,18 @@ class JobTracingTest {
         receiver.script(hook, Answer.status(500), Answer.status(503));
         String target = TargetServer.get().url("/flaky/" + UUID.randomUUID() + "/1");
 
-        String id = submit("/jobs", "00-" + traceId + "-" + clientSpanId + "-01", "vendor=abc",
-                Map.of("apiKey", account.apiKey(), "url", target, "callback", Webhooks.callback(receiver.url(hook))))
-                .path("id");
-        List<Received> callbacks = receiver.awaitRequests(hook, 3);
+        LogLines logs = LogLines.capture();
+        String id;
+        List<Received> callbacks;
+        try {
+            id = submit("/jobs", "00-" + traceId + "-" + clientSpanId + "-01", "vendor=abc",
+                    Map.of("apiKey", account.apiKey(), "url", target, "callback", Webhooks.callback(receiver.url(hook))))
+                    .path("id");
+            callbacks = receiver.awaitRequests(hook, 3);
+            await().atMost(EXPORTED).until(() -> logs.containing(id).stream().anyMatch(l -> l.message().contains("delivered")));
+        } finally {
+            logs.close();
+        }
         // two attempts and three callback attempts name the job (the fetches are children of the attempts)
         await().atMost(EXPORTED).until(() -> spansOf(id).size() >= 5);
 
@@ -121,6 +129,20 @@ class JobTracingTest {
                     "the receiver can continue the trace from the attempt's own span");
             assertEquals("vendor=abc", callbacks.get(i).header("tracestate"));
         }
+        LogLines.Line ended = logs.containing("job " + id + " finished").get(0);
+        assertEquals(traceId, ended.traceId(), "the job's log lines carry its trace id");
+        assertEquals(server.spanId(), ended.spanId());
+        LogLines.Line delivered = logs.containing(id).stream().filter(l -> l.message().contains("delivered")).findFirst().orElseThrow();
+        assertEquals(traceId, delivered.traceId());
+        assertEquals(deliveries.get(2).spanId(), delivered.spanId(), "a callback attempt's line names the attempt's span");
+
+        String metrics = given().accept("application/openmetrics-text; version=1.0.0; charset=utf-8").get("/q/metrics")
+                .then().statusCode(200).extract().asString();
+        assertTrue(metrics.lines().anyMatch(line -> line.startsWith("gateway_fetch_attempts_seconds_bucket{outcome=\"5xx\"")
+                && line.contains("trace_id=\"" + traceId + "\"")), "the failed fetch's latency links to its trace");
+        // The README's picture of one job's trace comes from here.
+        java.nio.file.Files.writeString(java.nio.file.Path.of("target", "job-trace-timeline.txt"),
+                OtlpReceiver.timeline(otlp.trace(traceId)));
     }
 
     @Test

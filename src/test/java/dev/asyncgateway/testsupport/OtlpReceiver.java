@@ -35,7 +35,7 @@ public final class OtlpReceiver {
     }
 
     public record Span(String traceId, String spanId, String parentSpanId, String traceState, String name, Kind kind,
-                       Map<String, Object> attributes, List<Event> events, int statusCode) {
+                       long startNanos, long endNanos, Map<String, Object> attributes, List<Event> events, int statusCode) {
 
         public Object attribute(String key) {
             return attributes.get(key);
@@ -139,6 +139,41 @@ public final class OtlpReceiver {
         return spans().stream().filter(s -> value.equals(s.attribute(key))).toList();
     }
 
+    /**
+     * One trace as a text timeline: each span indented under its parent, its start (ms after the trace's first span)
+     * and duration, then the attributes and events that say what happened. What README "Observability" shows.
+     */
+    public static String timeline(List<Span> trace) {
+        long zero = trace.stream().mapToLong(Span::startNanos).min().orElse(0);
+        StringBuilder out = new StringBuilder();
+        trace.stream().filter(s -> trace.stream().noneMatch(p -> p.spanId().equals(s.parentSpanId())))
+                .sorted(java.util.Comparator.comparingLong(Span::startNanos))
+                .forEach(root -> timeline(trace, root, 0, zero, out));
+        return out.toString();
+    }
+
+    private static void timeline(List<Span> trace, Span span, int depth, long zero, StringBuilder out) {
+        StringBuilder details = new StringBuilder();
+        for (String key : List.of("gateway.attempt", "http.response.status_code", "error.type", "gateway.delivery.verdict",
+                "gateway.job.status", "gateway.job.fail_reason")) {
+            if (span.attribute(key) != null) {
+                String shown = key.equals("error.type") ? key : key.substring(key.lastIndexOf('.') + 1);
+                details.append(' ').append(shown).append('=').append(span.attribute(key));
+            }
+        }
+        for (Event event : span.events()) {
+            details.append(" [").append(event.name());
+            event.attributes().forEach((k, v) -> details.append(' ').append(k.substring(k.lastIndexOf('.') + 1)).append('=').append(v));
+            details.append(']');
+        }
+        out.append(String.format("%8.1f ms %7.1f ms  %s%s %s%s%n", (span.startNanos() - zero) / 1e6,
+                (span.endNanos() - span.startNanos()) / 1e6, "  ".repeat(depth), span.kind().name().toLowerCase(),
+                span.name(), details));
+        trace.stream().filter(s -> s.parentSpanId().equals(span.spanId()))
+                .sorted(java.util.Comparator.comparingLong(Span::startNanos))
+                .forEach(child -> timeline(trace, child, depth + 1, zero, out));
+    }
+
     private static void readRequest(Reader request, List<Span> spans) {
         while (request.more()) {
             int field = request.field();
@@ -167,6 +202,7 @@ public final class OtlpReceiver {
     private static Span span(Reader span) {
         String traceId = null, spanId = null, parent = "", state = "", name = null;
         Kind kind = Kind.UNSPECIFIED;
+        long start = 0, end = 0;
         Map<String, Object> attributes = new LinkedHashMap<>();
         List<Event> events = new ArrayList<>();
         int status = 0;
@@ -178,13 +214,15 @@ public final class OtlpReceiver {
                 case 4 -> parent = HexFormat.of().formatHex(span.bytes());
                 case 5 -> name = span.string();
                 case 6 -> kind = Kind.values()[(int) span.varint()];
+                case 7 -> start = span.fixed64();
+                case 8 -> end = span.fixed64();
                 case 9 -> keyValue(span.message(), attributes);
                 case 11 -> events.add(event(span.message()));
                 case 15 -> status = status(span.message());
                 default -> span.skip();
             }
         }
-        return new Span(traceId, spanId, parent, state, name, kind, attributes, events, status);
+        return new Span(traceId, spanId, parent, state, name, kind, start, end, attributes, events, status);
     }
 
     private static Event event(Reader event) {
