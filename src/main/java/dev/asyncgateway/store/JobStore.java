@@ -56,15 +56,17 @@ public class JobStore {
      * starts without a claim; unless that would take its account past the in-flight cap ($16, counted as the
      * claim counts it, this statement's own leases included, under the same lock: see {@link #CLAIM}): then it is
      * stored due like the rest. Returns the rows stored leased.
+     * <p>
+     * Keep what comes before {@code insert into job} under 1,000 characters: PostgreSQL shows a statement's first
+     * 1,024 (pg_stat_activity), and StartWithoutClaimTest finds this one waiting by those words.
      */
     private static final String INSERT_SINGLE_JOBS = """
             with input as (
                 select u.*, count(*) filter (where u.lease_token is not null) over (partition by u.account_id order by u.ord) as lease_turn
                 from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                            $9::text[], $10::text[], $11::bool[], $12::text[], $13::float8[], $14::uuid[], $17::text[])
-                    with ordinality
+                            $9::text[], $10::text[], $11::bool[], $12::text[], $13::float8[], $14::uuid[], $17::text[]) with ordinality
                     as u(id, account_id, status_url, url, method, headers, body, api_params, callback_url, project,
-                         expect_unsuccess_report, meta, timeout_sec, lease_token, trace_context, ord)),
+                         expect_unsuccess_report, meta, timeout_sec, lease_token, trace, ord)),
             held as (
                 select a.account_id, job_account_leases_locked(a.account_id) as in_flight
                 from (select distinct account_id from input where lease_token is not null order by account_id) a),
@@ -81,7 +83,7 @@ public class JobStore {
                        case when n.leased then now() + make_interval(secs => $15) else now() end,
                        case when n.leased then n.lease_token end,
                        case when n.leased then 1 else 0 end,
-                       n.trace_context
+                       n.trace
                 from new_rows n
                 returning\s""" + JobRow.COLUMNS + """
             )
