@@ -4,6 +4,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
@@ -22,9 +23,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code webhook-signature}); {@code GET /stats}, {@code POST /reset},
  * {@code GET /await?tag=&count=&timeout=} (answers once the tag has count callbacks);
  * {@code /hang/...} never answers;</li>
- * <li>hang: a receiver on its own port that never answers anything.</li>
+ * <li>hang: a receiver on its own port that never answers anything;</li>
+ * <li>otlp: a trace sink, the gateway's OTLP/HTTP endpoint when tracing is measured: any POST (an
+ * {@code ExportTraceServiceRequest}) is read whole and answered 200 with an empty protobuf response, as a collector
+ * would; {@code GET /stats} counts the requests and bytes.</li>
  * </ul>
- * Prints {@code {"target":P,"receiver":P,"hang":P}} on one line once listening.
+ * Prints {@code {"target":P,"receiver":P,"hang":P,"otlp":P}} on one line once listening.
  */
 final class Serve {
     private static final byte[] PAGE = page();
@@ -45,19 +49,23 @@ final class Serve {
 
     private static final Map<String, Tag> TAGS = new ConcurrentHashMap<>();
     private static final AtomicLong HANGING = new AtomicLong();
+    private static final AtomicLong OTLP_REQUESTS = new AtomicLong();
+    private static final AtomicLong OTLP_BYTES = new AtomicLong();
 
     static void run(Main.Args args) throws Exception {
         int loops = args.integer("event-loops", 2);
         String host = args.str("host", "127.0.0.1");
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
-        int target = Main.freePort(), receiver = Main.freePort(), hang = Main.freePort();
+        int target = Main.freePort(), receiver = Main.freePort(), hang = Main.freePort(), otlp = Main.freePort();
         // One server per event loop on the same port: Vert.x spreads connections across them.
         for (int i = 0; i < loops; i++) {
             listen(vertx, host, target, Serve::target);
             listen(vertx, host, receiver, Serve::receiver);
             listen(vertx, host, hang, Serve::hang);
+            listen(vertx, host, otlp, Serve::otlp);
         }
-        System.out.println(new JsonObject().put("target", target).put("receiver", receiver).put("hang", hang).encode());
+        System.out.println(new JsonObject().put("target", target).put("receiver", receiver).put("hang", hang)
+                .put("otlp", otlp).encode());
         System.out.flush();
     }
 
@@ -121,6 +129,19 @@ final class Serve {
         JsonObject tags = new JsonObject();
         TAGS.forEach((k, v) -> tags.put(k, v.json()));
         return new JsonObject().put("tags", tags).put("hanging", HANGING.get());
+    }
+
+    private static void otlp(HttpServerRequest r) {
+        if (r.method() == HttpMethod.GET) {
+            r.response().putHeader("content-type", "application/json").end(new JsonObject()
+                    .put("requests", OTLP_REQUESTS.get()).put("bytes", OTLP_BYTES.get()).encode());
+            return;
+        }
+        r.body().onComplete(b -> {
+            OTLP_REQUESTS.incrementAndGet();
+            OTLP_BYTES.addAndGet(b.succeeded() ? b.result().length() : 0);
+            r.response().putHeader("content-type", "application/x-protobuf").end(Buffer.buffer());
+        });
     }
 
     /** Reads the request and never answers; the connection stays open until the client gives up. */

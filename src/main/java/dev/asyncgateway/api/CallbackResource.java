@@ -1,5 +1,6 @@
 package dev.asyncgateway.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.asyncgateway.callback.CallbackService;
 import dev.asyncgateway.store.DeliveryAttempt;
 import dev.asyncgateway.job.JobView;
@@ -39,9 +40,10 @@ public class CallbackResource {
     @Inject
     SecurityIdentity identity;
 
-    /** Every HTTP attempt of the job's callback deliveries, oldest first. */
+    /** Every HTTP attempt of the job's callback deliveries, oldest first; {@code traceId} when the job is traced. */
     @RegisterForReflection
-    public record AttemptLog(UUID jobId, List<DeliveryAttempt> attempts) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record AttemptLog(UUID jobId, String traceId, List<DeliveryAttempt> attempts) {
     }
 
     @Operation(summary = "Read a job's callback attempts",
@@ -58,7 +60,8 @@ public class CallbackResource {
     @Path("attempts")
     public Uni<AttemptLog> attempts(@PathParam("id") String id) {
         UUID jobId = JobIds.parse(id);
-        return callbacks.attempts(jobId, Identities.accountId(identity)).map(attempts -> new AttemptLog(jobId, attempts));
+        return callbacks.attempts(jobId, Identities.accountId(identity))
+                .map(log -> new AttemptLog(jobId, log.traceId(), log.attempts()));
     }
 
     /** Queues a fresh delivery; 202 with the job, whose callback is pending again. */

@@ -11,6 +11,7 @@ import dev.asyncgateway.job.JobView;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
 import dev.asyncgateway.job.ScreenshotQuery;
+import dev.asyncgateway.observability.JobTraces;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -82,6 +83,9 @@ public class JobResource {
     @Inject
     SecurityIdentity identity;
 
+    @Inject
+    JobTraces traces;
+
     @Context
     UriInfo uriInfo;
 
@@ -146,13 +150,15 @@ public class JobResource {
      */
     private Uni<List<JobView>> submit(String body, boolean batch, String idempotencyKey, String prefer) {
         String statusUrlPrefix = statusUrls.prefix(uriInfo);
+        // Read here, on the request's context: its server span (continuing any incoming traceparent) is current only here.
+        String traceContext = traces.submission();
         long size = body == null ? 0 : body.length();
         boolean strict = Preferences.strict(prefer);
         return cpuWorkers.tryRun(size, () -> submissions.validate(bodies.parse(body), batch, strict, idempotencyKey))
                 .onFailure(CpuWorkers.Saturated.class).transform(busy -> ClientError.unavailable(
                         "the gateway is busy reading other large submissions, try again shortly", BUSY_RETRY_AFTER))
                 .chain(submission -> Identities.accountOf(identityProviders, submission.apiKey())
-                        .chain(accountId -> submissions.submit(submission, accountId, statusUrlPrefix)));
+                        .chain(accountId -> submissions.submit(submission, accountId, statusUrlPrefix, traceContext)));
     }
 
     /** The statusUrl: the unguessable id (74 random bits) is the capability, so no key is needed (as in ScraperAPI). */

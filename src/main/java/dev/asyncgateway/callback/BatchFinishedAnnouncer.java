@@ -1,6 +1,7 @@
 package dev.asyncgateway.callback;
 
 import dev.asyncgateway.config.GatewayConfig;
+import dev.asyncgateway.observability.JobTraces;
 import dev.asyncgateway.queue.WakeUpSignal;
 import dev.asyncgateway.store.BatchStore;
 import dev.asyncgateway.store.JobsEnded;
@@ -13,9 +14,9 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.util.Collection;
-import java.util.Set;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 /**
  * Announces {@code batch-finished} once every job of a batch has ended. Checked right after a statement
@@ -36,12 +37,20 @@ public class BatchFinishedAnnouncer {
     @Inject
     WakeUpSignal wakeUp;
 
-    /** Checks the batches of the jobs that a statement ended. */
+    @Inject
+    JobTraces traces;
+
+    /** Checks the batches of the jobs that a statement ended; an announced one gets its event in the batch's trace. */
     void jobsEnded(@Observes JobsEnded event) {
-        Set<UUID> batchIds = event.changes().stream().filter(c -> c.ended() && c.batchId() != null)
-                .map(StateChange::batchId).collect(Collectors.toSet());
-        if (!batchIds.isEmpty()) {
-            announce(batchIds).subscribe().with(ignored -> { },
+        Map<UUID, String> traceContexts = new HashMap<>();
+        for (StateChange change : event.changes()) {
+            if (change.ended() && change.batchId() != null) {
+                traceContexts.putIfAbsent(change.batchId(), change.traceContext());
+            }
+        }
+        if (!traceContexts.isEmpty()) {
+            announce(traceContexts.keySet()).subscribe().with(
+                    announced -> announced.ids().forEach(id -> traces.batchFinished(traceContexts.get(id), id)),
                     failure -> LOG.warnf("cannot check batches for completion, the sweep will: %s", failure.toString()));
         }
     }

@@ -1,12 +1,13 @@
 package dev.asyncgateway.callback;
 
 import dev.asyncgateway.common.ClientError;
-import dev.asyncgateway.store.DeliveryAttempt;
-import dev.asyncgateway.store.DeliveryStore;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.job.JobQueryService;
-import dev.asyncgateway.store.JobRow;
+import dev.asyncgateway.observability.StoredTraceContext;
 import dev.asyncgateway.queue.WakeUpSignal;
+import dev.asyncgateway.store.DeliveryAttempt;
+import dev.asyncgateway.store.DeliveryStore;
+import dev.asyncgateway.store.JobRow;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -30,8 +31,13 @@ public class CallbackService {
     @Inject
     GatewayConfig config;
 
-    public Uni<List<DeliveryAttempt>> attempts(UUID jobId, UUID accountId) {
-        return jobs.getOwned(jobId, accountId).chain(job -> store.attempts(job.id()));
+    /** A job's callback attempts, with the id of the job's trace (null when it has none) to find their spans by. */
+    public record JobAttempts(String traceId, List<DeliveryAttempt> attempts) {
+    }
+
+    public Uni<JobAttempts> attempts(UUID jobId, UUID accountId) {
+        return jobs.getOwned(jobId, accountId).chain(job -> store.attempts(job.id())
+                .map(attempts -> new JobAttempts(StoredTraceContext.traceId(job.traceContext()), attempts)));
     }
 
     /**

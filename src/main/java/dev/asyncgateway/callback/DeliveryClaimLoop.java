@@ -1,11 +1,11 @@
 package dev.asyncgateway.callback;
 
+import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.queue.ClaimLoop;
+import dev.asyncgateway.queue.WakeUpSignal;
 import dev.asyncgateway.store.ClaimedDelivery;
 import dev.asyncgateway.store.DeliveryOutcome;
 import dev.asyncgateway.store.DeliveryStore;
-import dev.asyncgateway.config.GatewayConfig;
-import dev.asyncgateway.queue.WakeUpSignal;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;

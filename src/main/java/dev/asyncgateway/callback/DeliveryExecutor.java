@@ -1,13 +1,16 @@
 package dev.asyncgateway.callback;
 
-import dev.asyncgateway.store.ClaimedDelivery;
 import dev.asyncgateway.common.CpuWorkers;
-import dev.asyncgateway.store.DeliveryOutcome;
-import dev.asyncgateway.outbound.FetchResult;
-import dev.asyncgateway.config.GatewayConfig;
-import dev.asyncgateway.observability.GatewayMetrics;
 import dev.asyncgateway.common.PeerText;
+import dev.asyncgateway.config.GatewayConfig;
+import dev.asyncgateway.observability.DeliveryTrace;
+import dev.asyncgateway.observability.GatewayMetrics;
+import dev.asyncgateway.observability.JobTraceScope;
+import dev.asyncgateway.observability.JobTraces;
+import dev.asyncgateway.outbound.FetchResult;
+import dev.asyncgateway.store.ClaimedDelivery;
 import dev.asyncgateway.store.DeliveryOutcome.Next;
+import dev.asyncgateway.store.DeliveryOutcome;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -49,6 +52,9 @@ public class DeliveryExecutor {
     GatewayMetrics metrics;
 
     @Inject
+    JobTraces traces;
+
+    @Inject
     GatewayConfig config;
 
     /** Calls {@code sent} when the request is over (answered or not); completes with the outcome once it is recorded. */
@@ -61,11 +67,18 @@ public class DeliveryExecutor {
         OffsetDateTime startedAt = OffsetDateTime.now();
         long started = System.nanoTime();
         return cpuWorkers.run(documentSize(delivery), () -> requests.build(delivery))
-                .chain(request -> sender.send(request)
-                        .invoke(sent)
-                        .map(result -> decide(delivery, result, startedAt, Duration.ofNanos(System.nanoTime() - started)))
-                        .invoke(outcome -> attempted(delivery, request, outcome)))
+                .chain(request -> send(delivery, request, sent, startedAt, started))
                 .chain(this::record);
+    }
+
+    /** The request goes out in the job's trace: its client span is the one {@code traceparent} names. */
+    private Uni<DeliveryOutcome> send(ClaimedDelivery delivery, DeliveryRequest request, Runnable sent,
+                                      OffsetDateTime startedAt, long started) {
+        DeliveryTrace trace = traces.delivery(delivery, request.shownUrl(), request.headers());
+        return trace.covering(sender.send(request)
+                .invoke(sent)
+                .map(result -> decide(delivery, result, startedAt, Duration.ofNanos(System.nanoTime() - started)))
+                .invoke(outcome -> attempted(delivery, request, outcome, trace)));
     }
 
     /** What encoding and signing the body costs in proportion to: the job (its response, mostly) or the event it carries. */
@@ -111,14 +124,17 @@ public class DeliveryExecutor {
     }
 
     /** One log line and one metered attempt, with the same verdict. */
-    private void attempted(ClaimedDelivery delivery, DeliveryRequest request, DeliveryOutcome outcome) {
+    private void attempted(ClaimedDelivery delivery, DeliveryRequest request, DeliveryOutcome outcome, DeliveryTrace trace) {
         String result = outcome.statusCode() != null ? "HTTP " + outcome.statusCode() : outcome.errorKind();
         boolean retry = outcome.next() == Next.RETRY && delivery.attempt() < delivery.maxAttempts();
         String verdict = retry ? "retry" : outcome.next() == Next.DELIVERED ? "delivered" : "failed";
-        LOG.infof("delivery %s (%s%s) attempt %d/%d to %s: %s in %d ms, %s", delivery.id(), delivery.kind(),
-                delivery.job() == null ? "" : " of job " + delivery.job().id(), delivery.attempt(), delivery.maxAttempts(),
-                request.shownUrl(), result, outcome.durationMs(),
-                retry ? "retry in " + outcome.retryDelay().toMillis() + " ms" : verdict);
-        metrics.deliveryAttempt(verdict, Duration.ofMillis(outcome.durationMs()));
+        trace.attempted(outcome, verdict);
+        try (JobTraceScope ignored = trace.log()) {
+            LOG.infof("delivery %s (%s%s) attempt %d/%d to %s: %s in %d ms, %s", delivery.id(), delivery.kind(),
+                    delivery.job() == null ? "" : " of job " + delivery.job().id(), delivery.attempt(), delivery.maxAttempts(),
+                    request.shownUrl(), result, outcome.durationMs(),
+                    retry ? "retry in " + outcome.retryDelay().toMillis() + " ms" : verdict);
+            metrics.deliveryAttempt(verdict, Duration.ofMillis(outcome.durationMs()));
+        }
     }
 }

@@ -1,11 +1,11 @@
 package dev.asyncgateway.callback;
 
-import dev.asyncgateway.store.DeliveryOutcome;
-import dev.asyncgateway.store.DeliveryStore;
+import dev.asyncgateway.common.PeerText;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.queue.GroupCommit;
-import dev.asyncgateway.common.PeerText;
 import dev.asyncgateway.queue.WakeUpSignal;
+import dev.asyncgateway.store.DeliveryOutcome;
+import dev.asyncgateway.store.DeliveryStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.annotation.PostConstruct;

@@ -1,13 +1,13 @@
 package dev.asyncgateway.callback;
 
-import dev.asyncgateway.store.ClaimedDelivery;
-import dev.asyncgateway.common.CredentialMask;
-import dev.asyncgateway.job.JobView;
-import dev.asyncgateway.common.SecretsAtRest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.asyncgateway.common.CredentialMask;
+import dev.asyncgateway.common.SecretsAtRest;
+import dev.asyncgateway.job.JobView;
+import dev.asyncgateway.store.ClaimedDelivery;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,7 +1,7 @@
 package dev.asyncgateway.callback;
 
-import dev.asyncgateway.outbound.FetchResult;
 import dev.asyncgateway.config.GatewayConfig;
+import dev.asyncgateway.outbound.FetchResult;
 import dev.asyncgateway.outbound.OutboundClients;
 import dev.asyncgateway.outbound.OutboundFailures;
 import io.smallrye.mutiny.Uni;

@@ -1,9 +1,9 @@
 package dev.asyncgateway.callback;
 
-import dev.asyncgateway.common.SecretsAtRest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.asyncgateway.common.SecretsAtRest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 

@@ -1,10 +1,10 @@
 package dev.asyncgateway.callback;
 
-import dev.asyncgateway.common.ClientError;
-import dev.asyncgateway.config.GatewayConfig;
-import dev.asyncgateway.common.HeaderRules;
-import dev.asyncgateway.outbound.OutboundUrlPolicy;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.asyncgateway.common.ClientError;
+import dev.asyncgateway.common.HeaderRules;
+import dev.asyncgateway.config.GatewayConfig;
+import dev.asyncgateway.outbound.OutboundUrlPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 

@@ -1,12 +1,12 @@
 package dev.asyncgateway.callback;
 
-import dev.asyncgateway.store.Account;
 import dev.asyncgateway.common.ApiKeys;
 import dev.asyncgateway.common.ClientError;
-import dev.asyncgateway.config.GatewayConfig;
-import dev.asyncgateway.store.ProjectWebhook;
 import dev.asyncgateway.common.SecretsAtRest;
+import dev.asyncgateway.config.GatewayConfig;
+import dev.asyncgateway.store.Account;
 import dev.asyncgateway.store.AccountStore;
+import dev.asyncgateway.store.ProjectWebhook;
 import dev.asyncgateway.store.ProjectWebhookStore;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;

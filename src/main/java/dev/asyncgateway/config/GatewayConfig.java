@@ -241,6 +241,13 @@ public interface GatewayConfig {
         /** How long a {@code session_number} keeps its proxy without being used (ScraperAPI's rule: 15 minutes). */
         @WithDefault("15m")
         Duration proxySessionIdle();
+
+        /**
+         * Whether target fetches carry the job's W3C trace headers ({@code traceparent}, {@code tracestate}) when the
+         * job is traced. Off by default: targets are third parties, and trace ids are nothing they need to see.
+         */
+        @WithDefault("false")
+        boolean propagateTrace();
     }
 
     interface Callback {

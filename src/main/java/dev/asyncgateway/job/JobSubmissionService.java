@@ -4,6 +4,7 @@ import dev.asyncgateway.common.ClientError;
 import dev.asyncgateway.common.CredentialMask;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.observability.GatewayMetrics;
+import dev.asyncgateway.observability.StoredTraceContext;
 import dev.asyncgateway.queue.GroupCommit;
 import dev.asyncgateway.store.IdempotencyKeyStore;
 import dev.asyncgateway.runner.JobClaimLoop;
@@ -147,14 +148,16 @@ public class JobSubmissionService {
     /**
      * @param accountId       the account that {@link Submission#apiKey()} authenticated
      * @param statusUrlPrefix absolute URL that a job id is appended to, ending in {@code /jobs/}
+     * @param traceContext    the request's trace context, stored on every job of the submission (a batch is one
+     *                        trace), or null
      */
-    public Uni<List<JobView>> submit(Submission submission, UUID accountId, String statusUrlPrefix) {
+    public Uni<List<JobView>> submit(Submission submission, UUID accountId, String statusUrlPrefix, String traceContext) {
         rateLimiter.acquire(accountId);
-        return store(accountId, submission.request(), submission.batch(), statusUrlPrefix, submission.key());
+        return store(accountId, submission.request(), submission.batch(), statusUrlPrefix, submission.key(), traceContext);
     }
 
     private Uni<List<JobView>> store(UUID accountId, JobRequest request, boolean batch, String statusUrlPrefix,
-                                     IdempotencyKey key) {
+                                     IdempotencyKey key, String traceContext) {
         List<UUID> ids = new ArrayList<>(request.urls().size());
         for (int i = 0; i < request.urls().size(); i++) {
             ids.add(idGenerator.generate());
@@ -166,19 +169,20 @@ public class JobSubmissionService {
         if (!batch && key == null) {
             UUID leaseToken = runner.reserve() ? UUID.randomUUID() : null;
             NewJob job = new NewJob(ids.get(0), accountId, statusUrlPrefix + ids.get(0), request, headersJson, apiParamsJson,
-                    warningsJson, leaseToken);
+                    warningsJson, leaseToken, traceContext);
             return Uni.createFrom().completionStage(insert(job))
-                    .map(ignored -> accepted(accountId, ids, batchId, request, warningsJson, statusUrlPrefix));
+                    .map(ignored -> accepted(accountId, ids, batchId, request, warningsJson, statusUrlPrefix, traceContext));
         }
         Duration keyTtl = config.jobs().idempotencyKeyTtl();
         return store.insert(accountId, batchId, statusUrlPrefix, ids, request, headersJson, apiParamsJson, warningsJson,
-                        key == null ? null : key.value(), key == null ? null : key.requestHash(), keyTtl)
+                        key == null ? null : key.value(), key == null ? null : key.requestHash(), keyTtl, traceContext)
                 .chain(stored -> {
                     if (!stored) {
                         return replay(accountId, key, batch, keyTtl);
                     }
                     wakeUp.jobsAdded();
-                    return Uni.createFrom().item(accepted(accountId, ids, batchId, request, warningsJson, statusUrlPrefix));
+                    return Uni.createFrom().item(accepted(accountId, ids, batchId, request, warningsJson, statusUrlPrefix,
+                            traceContext));
                 });
     }
 
@@ -200,10 +204,10 @@ public class JobSubmissionService {
 
     /** Answers with the views of jobs just committed (and announced). */
     private List<JobView> accepted(UUID accountId, List<UUID> ids, UUID batchId, JobRequest request, String warningsJson,
-                                   String statusUrlPrefix) {
+                                   String statusUrlPrefix, String traceContext) {
         metrics.jobsSubmitted(ids.size());
         LOG.debugf("accepted %d job(s) for account %s", ids.size(), accountId);
-        return views(ids, batchId, request, warningsJson, statusUrlPrefix);
+        return views(ids, batchId, request, warningsJson, statusUrlPrefix, StoredTraceContext.traceId(traceContext));
     }
 
     /** A retry of a request already accepted under this key: the jobs it created, as they are now. */
@@ -225,14 +229,14 @@ public class JobSubmissionService {
     }
 
     private static List<JobView> views(List<UUID> ids, UUID batchId, JobRequest request, String warningsJson,
-                                       String statusUrlPrefix) {
+                                       String statusUrlPrefix, String traceId) {
         List<JobView> views = new ArrayList<>(ids.size());
         JobView.CallbackView callback = request.callbackUrl() == null ? null
                 : new JobView.CallbackView(CredentialMask.url(request.callbackUrl()), "pending", 0);
         for (int i = 0; i < ids.size(); i++) {
             UUID id = ids.get(i);
             views.add(new JobView(id, "running", statusUrlPrefix + id, request.urls().get(i), 0, batchId,
-                    request.project(), request.meta(), warningsJson, null, null, callback, null, null));
+                    request.project(), request.meta(), warningsJson, null, null, callback, null, null, traceId));
         }
         return views;
     }

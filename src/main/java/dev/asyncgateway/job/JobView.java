@@ -1,6 +1,7 @@
 package dev.asyncgateway.job;
 
 import dev.asyncgateway.common.CredentialMask;
+import dev.asyncgateway.observability.StoredTraceContext;
 import dev.asyncgateway.store.JobRow;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -14,11 +15,12 @@ import java.util.UUID;
  * A job as clients see it at its {@code statusUrl}, in lists, and as a callback body. The shape is
  * ScraperAPI's; {@code meta}, {@code warnings} and {@code response} are passed through as stored, without re-parsing.
  * {@code warnings} (what the submission asked for that was ignored, a JSON array of sentences) is absent when empty.
+ * {@code traceId} (not ScraperAPI's) names the job's OpenTelemetry trace, when the job has one.
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"id", "status", "statusUrl", "url", "attempts", "batchId", "project", "meta", "warnings",
-        "failReason", "response", "callback", "createdAt", "finishedAt"})
+        "failReason", "response", "callback", "createdAt", "finishedAt", "traceId"})
 public record JobView(
         UUID id,
         String status,
@@ -33,7 +35,8 @@ public record JobView(
         @JsonRawValue String response,
         CallbackView callback,
         OffsetDateTime createdAt,
-        OffsetDateTime finishedAt) {
+        OffsetDateTime finishedAt,
+        String traceId) {
 
     /** The state of the job's webhook delivery; credentials in the URL are masked. */
     @RegisterForReflection
@@ -43,7 +46,7 @@ public record JobView(
     public static JobView of(JobRow job) {
         return new JobView(job.id(), job.status(), job.statusUrl(), job.url(), job.attempts(), job.batchId(),
                 job.project(), job.meta(), job.warnings(), job.failReason(), job.response(), callback(job), job.createdAt(),
-                job.finishedAt());
+                job.finishedAt(), StoredTraceContext.traceId(job.traceContext()));
     }
 
     private static CallbackView callback(JobRow job) {

@@ -7,7 +7,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
-/** One log line and one count per ended job, however it ended (completion, cancellation). */
+/** One log line (with the job's trace ids) and one count per ended job, however it ended (completion, cancellation). */
 @ApplicationScoped
 public class JobEndLog {
 
@@ -16,12 +16,17 @@ public class JobEndLog {
     @Inject
     GatewayMetrics metrics;
 
+    @Inject
+    JobTraces traces;
+
     void jobsEnded(@Observes JobsEnded event) {
         for (StateChange change : event.changes()) {
             if (change.ended()) {
-                LOG.infof("job %s %s%s%s", change.jobId(), change.status(),
-                        change.failReason() == null ? "" : ": " + change.failReason(),
-                        change.callbackQueued() ? ", callback queued" : "");
+                try (JobTraceScope ignored = traces.log(change.traceContext())) {
+                    LOG.infof("job %s %s%s%s", change.jobId(), change.status(),
+                            change.failReason() == null ? "" : ": " + change.failReason(),
+                            change.callbackQueued() ? ", callback queued" : "");
+                }
                 metrics.jobEnded(change);
             }
         }

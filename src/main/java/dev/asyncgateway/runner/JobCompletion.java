@@ -56,6 +56,7 @@ public class JobCompletion {
     @Inject
     GatewayMetrics metrics;
 
+
     private GroupCommit<JobOutcome> commits;
 
     @PostConstruct

@@ -7,6 +7,9 @@ import dev.asyncgateway.outbound.FetchResult;
 import dev.asyncgateway.outbound.ProxyPool;
 import dev.asyncgateway.queue.WakeUpSignal;
 import dev.asyncgateway.store.ApiParams;
+import dev.asyncgateway.observability.JobAttemptTrace;
+import dev.asyncgateway.observability.JobTraces;
+import dev.asyncgateway.observability.JobTraceScope;
 import dev.asyncgateway.store.JobOutcome;
 import dev.asyncgateway.store.JobRow;
 import io.smallrye.mutiny.Uni;
@@ -62,18 +65,26 @@ public class JobExecutor {
     @Inject
     ProxyPool proxies;
 
+    @Inject
+    JobTraces traces;
+
     /** One fetch attempt; calls {@code fetched} when the fetch is over, completes when its outcome is recorded. */
     public Uni<Void> run(JobRow job, UUID leaseToken, Runnable fetched) {
+        JobAttemptTrace trace = traces.attempt(job);
+        return trace.covering(attempt(job, leaseToken, fetched, trace));
+    }
+
+    private Uni<Void> attempt(JobRow job, UUID leaseToken, Runnable fetched, JobAttemptTrace trace) {
         Duration timeLeft = Duration.between(OffsetDateTime.now(), job.deadlineAt());
         // Under a millisecond counts as none: timers cannot be shorter, and a retry is often claimed right at the deadline.
         if (timeLeft.toMillis() < 1) {
-            return completion.record(JobOutcome.failed(job.id(), leaseToken, TIMED_OUT));
+            return record(JobOutcome.failed(job.id(), leaseToken, TIMED_OUT), trace);
         }
         TargetRequest target;
         try {
             target = targetRequests.of(job);
         } catch (RuntimeException e) {
-            return unreadable(job, leaseToken, e);
+            return unreadable(job, leaseToken, e, trace);
         }
         // With a proxy pool, each attempt goes through one of its proxies (a retry through the next one).
         ProxyPool.Proxy proxy = proxies.choose(job.id(), job.accountId(), target.params(), job.attempts());
@@ -81,25 +92,45 @@ public class JobExecutor {
         if (target.params().render()) {
             // A render waits for a page of its own (gateway.render.concurrency), never in a fetch slot.
             fetched.run();
+            trace.fetching(target.method(), target.url(), target.headers());
             return renderStep.render(job, target, timeLeft)
-                    .invoke(page -> metrics.fetchAttempt(page.result(), System.nanoTime() - start))
-                    .chain(page -> decide(job, leaseToken, target, page.result())
+                    .invoke(page -> {
+                        try (JobTraceScope ignored = trace.fetchScope()) {
+                            metrics.fetchAttempt(page.result(), System.nanoTime() - start);
+                        }
+                        trace.fetched(page.result());
+                    })
+                    .chain(page -> decide(job, leaseToken, target, page.result(), trace)
                             .chain(outcome -> renderStep.keepScreenshot(outcome, page)))
-                    .chain(this::record);
+                    .chain(outcome -> record(outcome, trace));
         }
-        return fetcher.fetch(target, timeLeft, proxy)
+        TargetRequest sent = target.withHeaders(trace.fetching(target.method(), target.url(), target.headers()));
+        return fetcher.fetch(sent, timeLeft, proxy)
                 .invoke(result -> {
-                    metrics.fetchAttempt(result, System.nanoTime() - start);
+                    try (JobTraceScope ignored = trace.fetchScope()) {
+                        metrics.fetchAttempt(result, System.nanoTime() - start);
+                    }
                     if (proxy != null) {
                         proxies.report(proxy, !ProxyPool.isConnectionFailure(result));
                     }
+                    trace.fetched(result);
                     fetched.run();
                 })
-                .chain(result -> decide(job, leaseToken, target, result))
-                .chain(this::record);
+                .chain(result -> decide(job, leaseToken, target, result, trace))
+                .chain(outcome -> record(outcome, trace));
     }
 
-    private Uni<Void> record(JobOutcome outcome) {
+    /** Fails the job now: left to its lease, it would be claimed and crash again until its deadline. */
+    private Uni<Void> unreadable(JobRow job, UUID leaseToken, RuntimeException e, JobAttemptTrace trace) {
+        try (JobTraceScope ignored = trace.log()) {
+            // The exception only, never its cause: a JSON parser quotes the stored text, which may hold the client's credentials.
+            LOG.warnf("job %s: its stored request cannot be read (%s); it fails", job.id(), e.toString());
+        }
+        return record(JobOutcome.failed(job.id(), leaseToken, INVALID_STORED_REQUEST), trace);
+    }
+
+    private Uni<Void> record(JobOutcome outcome, JobAttemptTrace trace) {
+        trace.decided(outcome);
         return completion.record(outcome).invoke(() -> {
             if (outcome.retryDelay() != null && outcome.retryDelay().compareTo(config.runner().pollInterval()) < 0) {
                 wakeUp.jobsDueIn(outcome.retryDelay());
@@ -107,14 +138,8 @@ public class JobExecutor {
         });
     }
 
-    /** Fails the job now: left to its lease, it would be claimed and crash again until its deadline. */
-    private Uni<Void> unreadable(JobRow job, UUID leaseToken, RuntimeException e) {
-        // The exception only, never its cause: a JSON parser quotes the stored text, which may hold the client's credentials.
-        LOG.warnf("job %s: its stored request cannot be read (%s); it fails", job.id(), e.toString());
-        return completion.record(JobOutcome.failed(job.id(), leaseToken, INVALID_STORED_REQUEST));
-    }
-
-    private Uni<JobOutcome> decide(JobRow job, UUID leaseToken, TargetRequest target, FetchResult result) {
+    private Uni<JobOutcome> decide(JobRow job, UUID leaseToken, TargetRequest target, FetchResult result,
+                                   JobAttemptTrace trace) {
         if (result instanceof FetchResult.Answer answer) {
             if (retryPolicy.isRetryable(answer.statusCode(), target.params().retry404())) {
                 return Uni.createFrom().item(JobOutcome.retry(job.id(), leaseToken,
@@ -123,7 +148,9 @@ public class JobExecutor {
             return render(answer, target.params()).map(response -> JobOutcome.finished(job.id(), leaseToken, response));
         }
         FetchResult.Failure failure = (FetchResult.Failure) result;
-        LOG.debugf("job %s attempt %d: %s (%s)", job.id(), job.attempts(), failure.kind(), failure.message());
+        try (JobTraceScope ignored = trace.log()) {
+            LOG.debugf("job %s attempt %d: %s (%s)", job.id(), job.attempts(), failure.kind(), failure.message());
+        }
         if (failure.retryable()) {
             return Uni.createFrom().item(JobOutcome.retry(job.id(), leaseToken, retryPolicy.delayAfter(job.attempts(), null)));
         }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -60,7 +61,8 @@ public class BatchStore {
                 left join counts c on c.batch_id = b.id
                 where a.notification_url is not null
                 returning id)
-            select (select count(*) from announced) as announced, (select count(*) from queued) as queued""";
+            select (select count(*) from announced) as announced, (select count(*) from queued) as queued,
+                   (select array_agg(id) from announced) as announced_ids""";
 
     private static final String SUMMARY = """
             select b.id, b.size, b.created_at, j.status, count(j.id) as n, """ + BATCH_STATUS_URL + """
@@ -85,8 +87,8 @@ public class BatchStore {
     @Inject
     Pool pool;
 
-    /** What {@link #announceFinished} did: batches announced, and events queued for them. */
-    public record Announced(long batches, long events) {
+    /** What {@link #announceFinished} did: batches announced (and which), and events queued for them. */
+    public record Announced(long batches, long events, List<UUID> ids) {
     }
 
     /**
@@ -96,7 +98,9 @@ public class BatchStore {
         UUID[] ids = batchIds == null ? null : batchIds.toArray(UUID[]::new);
         return pool.preparedQuery(ANNOUNCE_FINISHED).execute(Tuple.of(ids, limit, maxAttempts)).map(rows -> {
             Row row = rows.iterator().next();
-            return new Announced(row.getLong("announced"), row.getLong("queued"));
+            UUID[] announcedIds = row.getArrayOfUUIDs("announced_ids");
+            return new Announced(row.getLong("announced"), row.getLong("queued"),
+                    announcedIds == null ? List.of() : List.of(announcedIds));
         });
     }
 

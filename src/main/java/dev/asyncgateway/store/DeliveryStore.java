@@ -89,7 +89,8 @@ public class DeliveryStore {
                           d.url as d_url, d.headers as d_headers, d.encoding, d.payload, d.attempts as d_attempts,
                           d.max_attempts, false as exhausted, d.receiver, d.created_at as d_created_at)
             select j.id as changed_id, j.status as changed_status, j.fail_reason as changed_fail_reason,
-                   j.batch_id as changed_batch_id, q.job_id is not null as callback_queued, leased.*
+                   j.batch_id as changed_batch_id, j.trace_context as changed_trace_context,
+                   q.job_id is not null as callback_queued, leased.*
             from changed j
             left join queued q on q.job_id = j.id
             left join lateral (

@@ -8,7 +8,8 @@ import java.util.UUID;
 /**
  * A job as stored, plus the state of its latest callback delivery when the query joined it.
  * JSON columns (headers, apiParams, meta, response, warnings) stay as text: they are written once and
- * passed through to clients without being parsed again.
+ * passed through to clients without being parsed again. {@code traceContext} is the job's W3C trace context
+ * as stored at submission (see V14), or null.
  */
 public record JobRow(
         UUID id,
@@ -33,13 +34,14 @@ public record JobRow(
         OffsetDateTime createdAt,
         OffsetDateTime finishedAt,
         String warnings,
-        CallbackState callback) {
+        CallbackState callback,
+        String traceContext) {
 
     /** The columns {@link #from(Row)} reads, in a form that can follow {@code select} or {@code returning}. */
     static final String COLUMNS = """
             j.id, j.account_id, j.batch_id, j.status, j.status_url, j.url, j.method, j.headers, j.body, j.api_params,
             j.callback_url, j.project, j.expect_unsuccess_report, j.meta, j.attempts, j.deadline_at, j.lease_token,
-            j.response, j.fail_reason, j.created_at, j.finished_at, j.warnings""";
+            j.response, j.fail_reason, j.created_at, j.finished_at, j.warnings, j.trace_context""";
 
     /** The latest callback delivery of a job, as shown on the job. */
     public record CallbackState(String url, String status, int attempts) {
@@ -73,7 +75,8 @@ public record JobRow(
                 row.getOffsetDateTime("created_at"),
                 row.getOffsetDateTime("finished_at"),
                 row.getString("warnings"),
-                callback);
+                callback,
+                row.getString("trace_context"));
     }
 
     public boolean isRunning() {

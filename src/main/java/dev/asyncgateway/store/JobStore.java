@@ -28,6 +28,7 @@ public class JobStore {
      * One statement for a single job and for a batch: the batch row is written only when a batch id is
      * given. With an Idempotency-Key ($16) the key is remembered in the same statement, and nothing is
      * inserted when a live key (younger than $18 seconds) already exists: then the statement inserts no job.
+     * Every job of the submission gets its trace context ($19): a batch is one trace.
      */
     private static final String INSERT_JOBS = """
             with remembered as (
@@ -41,8 +42,9 @@ public class JobStore {
             new_batch as (
                 insert into batch (id, account_id, size) select $2, $1, $3 from accepted where $2::uuid is not null)
             insert into job (id, account_id, batch_id, status_url, url, method, headers, body, api_params,
-                             callback_url, project, expect_unsuccess_report, meta, deadline_at, warnings)
-            select u.id, $1, $2, $4 || u.id::text, u.url, $5, $6, $7, $8, $9, $10, $11, $12, now() + make_interval(secs => $13), $19::text
+                             callback_url, project, expect_unsuccess_report, meta, deadline_at, warnings, trace_context)
+            select u.id, $1, $2, $4 || u.id::text, u.url, $5, $6, $7, $8, $9, $10, $11, $12, now() + make_interval(secs => $13),
+                   $19::text, $20
             from unnest($14::uuid[], $15::text[]) as u(id, url)
             where exists (select 1 from accepted)""";
 
@@ -55,17 +57,17 @@ public class JobStore {
      * claim counts it, this statement's own leases included, under the same lock: see {@link #CLAIM}): then it is
      * stored due like the rest. Returns the rows stored leased.
      * <p>
-     * The warnings ($17) are taken by position rather than through the {@code unnest}: tests recognise this statement
-     * waiting for a lock by {@code insert into job} in {@code pg_stat_activity.query}, which PostgreSQL cuts at
-     * 1024 bytes ({@code track_activity_query_size}), so that text must stay within them.
+     * The warnings ($18) are taken by position rather than through the {@code unnest}: keep what comes before
+     * {@code insert into job} under 1,000 characters, since PostgreSQL shows a statement's first 1,024
+     * (pg_stat_activity) and StartWithoutClaimTest finds this one waiting by those words.
      */
     private static final String INSERT_SINGLE_JOBS = """
             with input as (
                 select u.*, count(*) filter (where u.lease_token is not null) over (partition by u.account_id order by u.ord) as lease_turn
                 from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                            $9::text[], $10::text[], $11::bool[], $12::text[], $13::float8[], $14::uuid[]) with ordinality
+                            $9::text[], $10::text[], $11::bool[], $12::text[], $13::float8[], $14::uuid[], $17::text[]) with ordinality
                     as u(id, account_id, status_url, url, method, headers, body, api_params, callback_url, project,
-                         expect_unsuccess_report, meta, timeout_sec, lease_token, ord)),
+                         expect_unsuccess_report, meta, timeout_sec, lease_token, trace, ord)),
             held as (
                 select a.account_id, job_account_leases_locked(a.account_id) as in_flight
                 from (select distinct account_id from input where lease_token is not null order by account_id) a),
@@ -76,13 +78,15 @@ public class JobStore {
                 from input i left join held h on h.account_id = i.account_id),
             inserted as (
                 insert into job as j (id, account_id, status_url, url, method, headers, body, api_params, callback_url, project,
-                                      expect_unsuccess_report, meta, deadline_at, due_at, lease_token, attempts, warnings)
+                                      expect_unsuccess_report, meta, deadline_at, due_at, lease_token, attempts, trace_context,
+                                      warnings)
                 select n.id, n.account_id, n.status_url, n.url, n.method, n.headers, n.body, n.api_params, n.callback_url,
                        n.project, n.expect_unsuccess_report, n.meta, now() + make_interval(secs => n.timeout_sec),
                        case when n.leased then now() + make_interval(secs => $15) else now() end,
                        case when n.leased then n.lease_token end,
                        case when n.leased then 1 else 0 end,
-                       ($17::text[])[n.ord::int]
+                       n.trace,
+                       ($18::text[])[n.ord::int]
                 from new_rows n
                 returning\s""" + JobRow.COLUMNS + """
             )
@@ -254,12 +258,13 @@ public class JobStore {
      */
     public Uni<Boolean> insert(UUID accountId, UUID batchId, String statusUrlPrefix, List<UUID> ids, JobRequest request,
                                String headersJson, String apiParamsJson, String warningsJson, String idempotencyKey,
-                               byte[] requestHash, Duration keyTtl) {
+                               byte[] requestHash, Duration keyTtl, String traceContext) {
         Tuple params = Tuple.from(Arrays.asList(
                 accountId, batchId, ids.size(), statusUrlPrefix, request.method(), headersJson, request.body(),
                 apiParamsJson, request.callbackUrl(), request.project(), request.expectUnsuccessReport(), request.meta(),
                 (double) request.timeoutSec(), ids.toArray(UUID[]::new), request.urls().toArray(String[]::new),
-                idempotencyKey, requestHash == null ? null : Buffer.buffer(requestHash), seconds(keyTtl), warningsJson));
+                idempotencyKey, requestHash == null ? null : Buffer.buffer(requestHash), seconds(keyTtl), warningsJson,
+                traceContext));
         return breaker.call(() -> pool.preparedQuery(INSERT_JOBS).execute(params)).map(rows -> rows.rowCount() > 0);
     }
 
@@ -286,6 +291,7 @@ public class JobStore {
         Double[] timeouts = new Double[n];
         UUID[] leaseTokens = new UUID[n];
         String[] warnings = new String[n];
+        String[] traceContexts = new String[n];
         for (int i = 0; i < n; i++) {
             NewJob job = jobs.get(i);
             JobRequest request = job.request();
@@ -304,10 +310,11 @@ public class JobStore {
             timeouts[i] = (double) request.timeoutSec();
             leaseTokens[i] = job.leaseToken();
             warnings[i] = job.warningsJson();
+            traceContexts[i] = job.traceContext();
         }
         Tuple params = Tuple.from(Arrays.asList(ids, accounts, statusUrls, urls, methods, headers, bodies, apiParams,
                 callbackUrls, projects, expectUnsuccessReport, metas, timeouts, leaseTokens, seconds(lease), accountMaxInFlight,
-                warnings));
+                traceContexts, warnings));
         return breaker.call(() -> pool.preparedQuery(INSERT_SINGLE_JOBS).execute(params)).map(JobStore::all);
     }
 
@@ -409,7 +416,7 @@ public class JobStore {
                     : DeliveryStore.claimed(row, row.getUUID("d_lease_token"));
             changes.add(new StateChange(row.getUUID("changed_id"), row.getString("changed_status"),
                     row.getString("changed_fail_reason"), row.getUUID("changed_batch_id"), row.getBoolean("callback_queued"),
-                    leased));
+                    leased, row.getString("changed_trace_context")));
         }
         return changes;
     }

@@ -142,7 +142,7 @@ class FairClaimTest {
         UUID id = UUID.randomUUID();
         JobRequest request = new JobRequest(List.of("http://127.0.0.1:1/leased/" + id), "GET", Map.of(), null,
                 ApiParams.DEFAULTS, null, null, false, 60, "{}", List.of());
-        return new NewJob(id, account, "http://localhost/jobs/" + id, request, "{}", "{}", null, leaseToken);
+        return new NewJob(id, account, "http://localhost/jobs/" + id, request, "{}", "{}", null, leaseToken, null);
     }
 
     private String account() {

@@ -1,0 +1,61 @@
+package dev.asyncgateway.observability;
+
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
+import org.jboss.logging.MDC;
+
+/**
+ * While open, log lines carry a job's {@code traceId} and {@code spanId} (in the JSON log's {@code mdc}, under the
+ * names Quarkus uses for the spans it makes current itself), and, when opened for a span, that span is current, so a
+ * latency recorded meanwhile gets its trace id as an exemplar. The lines and meters of a job are written by pipelines
+ * that serve many jobs at once, where no single span is current, so the ids are put in place around each of them.
+ * Closing restores what was there before.
+ */
+public final class JobTraceScope implements AutoCloseable {
+
+    static final String TRACE_ID = "traceId";
+    static final String SPAN_ID = "spanId";
+
+    /** Changes nothing: for jobs without a trace, and whenever tracing is off. */
+    public static final JobTraceScope NONE = new JobTraceScope(null, null, null);
+
+    private final Object previousTraceId;
+    private final Object previousSpanId;
+    private final Scope current;
+
+    private JobTraceScope(Object previousTraceId, Object previousSpanId, Scope current) {
+        this.previousTraceId = previousTraceId;
+        this.previousSpanId = previousSpanId;
+        this.current = current;
+    }
+
+    static JobTraceScope open(String traceId, String spanId) {
+        return new JobTraceScope(MDC.put(TRACE_ID, traceId), MDC.put(SPAN_ID, spanId), null);
+    }
+
+    static JobTraceScope open(Span span) {
+        Scope current = span.makeCurrent();
+        return new JobTraceScope(MDC.put(TRACE_ID, span.getSpanContext().getTraceId()),
+                MDC.put(SPAN_ID, span.getSpanContext().getSpanId()), current);
+    }
+
+    @Override
+    public void close() {
+        if (this == NONE) {
+            return;
+        }
+        if (current != null) {
+            current.close();
+        }
+        restore(TRACE_ID, previousTraceId);
+        restore(SPAN_ID, previousSpanId);
+    }
+
+    private static void restore(String key, Object previous) {
+        if (previous == null) {
+            MDC.remove(key);
+        } else {
+            MDC.put(key, previous);
+        }
+    }
+}
