@@ -1,7 +1,7 @@
 package dev.asyncgateway.job;
 
-import dev.asyncgateway.common.ClientError;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.asyncgateway.common.ClientError;
 
 /** ScraperAPI clients send booleans both as JSON booleans and as "true"/"false" strings. */
 final class Flags {

@@ -1,8 +1,8 @@
 package dev.asyncgateway.job;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.asyncgateway.common.ClientError;
 import dev.asyncgateway.common.Sha256;
-import com.fasterxml.jackson.databind.JsonNode;
 
 
 /**

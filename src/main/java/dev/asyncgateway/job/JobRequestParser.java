@@ -1,10 +1,5 @@
 package dev.asyncgateway.job;
 
-import dev.asyncgateway.common.ClientError;
-import dev.asyncgateway.config.GatewayConfig;
-import dev.asyncgateway.common.HeaderRules;
-import dev.asyncgateway.store.JobRequest;
-import dev.asyncgateway.outbound.OutboundUrlPolicy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.asyncgateway.common.ClientError;

@@ -1,19 +1,5 @@
 package dev.asyncgateway.job;
 
-import dev.asyncgateway.common.ClientError;
-import dev.asyncgateway.common.CredentialMask;
-import dev.asyncgateway.config.GatewayConfig;
-import dev.asyncgateway.observability.GatewayMetrics;
-import dev.asyncgateway.observability.StoredTraceContext;
-import dev.asyncgateway.queue.GroupCommit;
-import dev.asyncgateway.store.IdempotencyKeyStore;
-import dev.asyncgateway.runner.JobClaimLoop;
-import dev.asyncgateway.store.JobRequest;
-import dev.asyncgateway.store.JobRow;
-import dev.asyncgateway.store.JobStore;
-import dev.asyncgateway.store.NewJob;
-import dev.asyncgateway.common.SecretsAtRest;
-import dev.asyncgateway.queue.WakeUpSignal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,16 +10,13 @@ import dev.asyncgateway.common.CredentialMask;
 import dev.asyncgateway.common.SecretsAtRest;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.observability.GatewayMetrics;
-import dev.asyncgateway.queue.GroupCommit;
+import dev.asyncgateway.observability.StoredTraceContext;
 import dev.asyncgateway.queue.WakeUpSignal;
-import dev.asyncgateway.runner.JobClaimLoop;
 import dev.asyncgateway.store.IdempotencyKeyStore;
 import dev.asyncgateway.store.JobRequest;
-import dev.asyncgateway.store.JobRow;
 import dev.asyncgateway.store.JobStore;
 import dev.asyncgateway.store.NewJob;
 import io.smallrye.mutiny.Uni;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -49,18 +32,13 @@ import java.util.concurrent.CompletableFuture;
  * Accepts jobs of an authenticated account: validate, rate-limit, store durably (committed before the answer), wake the
  * runner. A request retried with the same {@code Idempotency-Key} gets the jobs of the first one back.
  * <p>
- * Concurrent single-URL submissions without a key (the bulk of {@code POST /jobs} traffic) share one
- * insert through group commit: each still gets its answer only after its row is committed. While the runner
- * has a free slot and no due job waits, such a job is stored leased to this instance and starts at once:
- * no wake-up and no claim between the commit and the fetch.
+ * Single-URL submissions without a key go through {@link SingleJobInserts} (one insert for many, started at once
+ * when a runner slot is free); each still gets its answer only after its row is committed.
  */
 @ApplicationScoped
 public class JobSubmissionService {
 
     private static final Logger LOG = Logger.getLogger(JobSubmissionService.class);
-    /** Most single submissions one insert takes; beyond a few hundred rows a statement gains nothing per row. */
-    private static final int MAX_GROUP = 500;
-
     @Inject
     JobRequestParser parser;
 
@@ -71,7 +49,7 @@ public class JobSubmissionService {
     WakeUpSignal wakeUp;
 
     @Inject
-    JobClaimLoop runner;
+    SingleJobInserts singles;
 
     @Inject
     ObjectMapper json;
@@ -98,27 +76,6 @@ public class JobSubmissionService {
      * unguessable from its neighbours.
      */
     private final TimeBasedEpochRandomGenerator idGenerator = Generators.timeBasedEpochRandomGenerator();
-
-    private GroupCommit<NewJob> singleInserts;
-
-    @PostConstruct
-    void createGroupCommit() {
-        GatewayConfig.Runner settings = config.runner();
-        singleInserts = GroupCommit.failing("new job", MAX_GROUP,
-                jobs -> store.insertSingles(jobs, settings.lease(), settings.accountMaxInFlight()).invoke(leased -> {
-                    metrics.singleSubmissionsInsertedTogether(jobs.size());
-                    startOrAnnounce(jobs, leased);
-                }));
-    }
-
-    /** Starts the jobs stored leased; the others are due, so the runners are woken for them. */
-    private void startOrAnnounce(List<NewJob> stored, List<JobRow> leased) {
-        runner.startReserved(leased, stored.stream().filter(job -> job.leaseToken() != null).count());
-        metrics.startedWithoutClaim(runner.workName(), leased.size());
-        if (leased.size() < stored.size()) {
-            wakeUp.jobsAdded();
-        }
-    }
 
     /**
      * A submission read and validated, to be stored by {@link #submit} once its key is authenticated.
@@ -167,10 +124,10 @@ public class JobSubmissionService {
         String apiParamsJson = toJson(request.apiParams());
         String warningsJson = request.warnings().isEmpty() ? null : toJson(request.warnings());
         if (!batch && key == null) {
-            UUID leaseToken = runner.reserve() ? UUID.randomUUID() : null;
+            UUID leaseToken = singles.reserveSlot();
             NewJob job = new NewJob(ids.get(0), accountId, statusUrlPrefix + ids.get(0), request, headersJson, apiParamsJson,
                     warningsJson, leaseToken, traceContext);
-            return Uni.createFrom().completionStage(insert(job))
+            return Uni.createFrom().completionStage(singles.insert(job))
                     .map(ignored -> accepted(accountId, ids, batchId, request, warningsJson, statusUrlPrefix, traceContext));
         }
         Duration keyTtl = config.jobs().idempotencyKeyTtl();
@@ -184,22 +141,6 @@ public class JobSubmissionService {
                     return Uni.createFrom().item(accepted(accountId, ids, batchId, request, warningsJson, statusUrlPrefix,
                             traceContext));
                 });
-    }
-
-    /**
-     * Completes when the job is committed. Its reserved slot follows the insert, not the client: a client that
-     * disconnects meanwhile cancels only its wait, and the insert goes on. Stored, the job is started in that slot or
-     * hands it back ({@link #startOrAnnounce}); not stored, the slot is handed back here, once.
-     */
-    private CompletableFuture<Void> insert(NewJob job) {
-        CompletableFuture<Void> committed = new CompletableFuture<>();
-        singleInserts.submit(job).subscribe().with(committed::complete, failure -> {
-            if (job.leaseToken() != null) {
-                runner.cancelReservation();
-            }
-            committed.completeExceptionally(failure);
-        });
-        return committed;
     }
 
     /** Answers with the views of jobs just committed (and announced). */

@@ -1,11 +1,11 @@
 package dev.asyncgateway.job;
 
-import dev.asyncgateway.common.CredentialMask;
-import dev.asyncgateway.observability.StoredTraceContext;
-import dev.asyncgateway.store.JobRow;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import dev.asyncgateway.common.CredentialMask;
+import dev.asyncgateway.observability.StoredTraceContext;
+import dev.asyncgateway.store.JobRow;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import java.time.OffsetDateTime;

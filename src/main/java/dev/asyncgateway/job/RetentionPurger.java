@@ -1,8 +1,8 @@
 package dev.asyncgateway.job;
 
+import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.store.BatchStore;
 import dev.asyncgateway.store.DeliveryStore;
-import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.store.IdempotencyKeyStore;
 import dev.asyncgateway.store.JobStore;
 import io.quarkus.scheduler.Scheduled;
