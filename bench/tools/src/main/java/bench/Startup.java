@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * environment variable {@code --port-env}, and times process start to the first 200 from
  * {@code http://127.0.0.1:<port><--path>}, in the working directory {@code --dir} (default: this one). Also reads
  * the process's RSS ({@code /proc/<pid>/status} VmRSS) right after that first 200. Prints
- * {@code {"runsMs":[...],"medianMs","rssMb":[...],"medianRssMb"}}.
+ * {@code {"runsMs":[...],"medianMs","rssMb":[...],"medianRssMb","cpuMs":[...],"medianCpuMs"}} (CPU: user + system).
  */
 final class Startup {
     static void run(Main.Args args) throws Exception {
@@ -31,6 +31,7 @@ final class Startup {
 
         double[] millis = new double[runs];
         double[] rss = new double[runs];
+        double[] cpu = new double[runs];
         for (int i = 0; i < runs; i++) {
             int port = Main.freePort();
             ProcessBuilder pb = new ProcessBuilder(args.rest).redirectErrorStream(true)
@@ -54,6 +55,7 @@ final class Startup {
                 }
                 millis[i] = Main.round((System.nanoTime() - t0) / 1e6);
                 rss[i] = rssMb(process.pid());
+                cpu[i] = cpuMs(process.pid());
             } finally {
                 process.destroy();
                 if (!process.waitFor(30, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
@@ -63,8 +65,11 @@ final class Startup {
         for (double m : millis) all.add(m);
         JsonArray allRss = new JsonArray();
         for (double r : rss) allRss.add(r);
+        JsonArray allCpu = new JsonArray();
+        for (double c : cpu) allCpu.add(c);
         System.out.println(new JsonObject().put("runsMs", all).put("medianMs", Main.round(median(millis)))
-                .put("rssMb", allRss).put("medianRssMb", Main.round(median(rss))).encode());
+                .put("rssMb", allRss).put("medianRssMb", Main.round(median(rss)))
+                .put("cpuMs", allCpu).put("medianCpuMs", Main.round(median(cpu))).encode());
         System.exit(0);
     }
 
@@ -73,6 +78,18 @@ final class Startup {
         Arrays.sort(sorted);
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /** User + system CPU time of the process so far (/proc/<pid>/stat), a figure that other load disturbs far less. */
+    private static double cpuMs(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
+            return Main.round(ticks * 1000.0 / 100); // USER_HZ is 100 on Linux
+        } catch (java.io.IOException | RuntimeException gone) {
+            return 0;
+        }
     }
 
     private static double rssMb(long pid) {
