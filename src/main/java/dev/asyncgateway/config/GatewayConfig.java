@@ -362,6 +362,18 @@ public interface GatewayConfig {
         /** How long the open breaker answers 503 at once before letting a statement probe the database again. */
         @WithDefault("5s")
         Duration breakerDelay();
+
+        /**
+         * The embedded PostgreSQL (EmbeddedDatabaseConfigSourceFactory, read before this mapping): {@code false} never
+         * (the default), {@code auto} when nothing answers at the configured datasource (dev mode), {@code true}
+         * always (GATEWAY_DATABASE_EMBEDDED=true: single-instance trials, not for production; JVM only).
+         */
+        @WithDefault("false")
+        String embedded();
+
+        /** Where the embedded PostgreSQL keeps its data (relative to the working directory); dev mode: target/embedded-postgres. */
+        @WithDefault("embedded-postgres")
+        String embeddedDirectory();
     }
 
     /**
