@@ -8,9 +8,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -26,10 +23,8 @@ public class StructuredResource {
     private static final String NOT_OFFERED = "structured data endpoints (/structured/...) are not offered by this "
             + "gateway: submit the page's URL to POST /jobs and parse response.body yourself";
 
-    @Operation(summary = "Structured data endpoints (not offered)",
-            description = "ScraperAPI's /structured/... endpoints answer 400 here: submit the page URL to POST /jobs.")
-    @APIResponse(responseCode = "400", description = "Not offered",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
+    /** Not in the OpenAPI document: it has no success answer to describe (the README says what it answers). */
+    @Operation(hidden = true)
     @POST
     @Path("{endpoint: .*}")
     @Consumes(MediaType.WILDCARD)

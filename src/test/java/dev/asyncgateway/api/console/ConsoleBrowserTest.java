@@ -26,6 +26,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
 import java.net.URL;
@@ -287,10 +288,12 @@ class ConsoleBrowserTest {
         screenshot("overview");
     }
 
+    /** Signs in and waits until the browser has left the sign-in page: the session cookie is set by then. */
     private void signIn(String apiKey) {
         open("/console/sign-in");
         driver.findElement(By.id("secret")).sendKeys(apiKey);
         driver.findElement(By.cssSelector("form button[type=submit]")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(browser -> !browser.getCurrentUrl().endsWith("/console/sign-in"));
     }
 
     private void open(String path) {
