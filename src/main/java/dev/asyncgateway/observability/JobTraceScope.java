@@ -29,9 +29,6 @@ public final class JobTraceScope implements AutoCloseable {
         this.current = current;
     }
 
-    static JobTraceScope open(String traceId, String spanId) {
-        return new JobTraceScope(MDC.put(TRACE_ID, traceId), MDC.put(SPAN_ID, spanId), null);
-    }
 
     static JobTraceScope open(Span span) {
         Scope current = span.makeCurrent();

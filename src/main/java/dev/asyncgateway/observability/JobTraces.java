@@ -122,6 +122,8 @@ public class JobTraces {
         if (!on || traceContext == null) {
             return JobTraceScope.NONE;
         }
-        return JobTraceScope.open(StoredTraceContext.traceId(traceContext), StoredTraceContext.spanId(traceContext));
+        // The stored context made current as a span of its own: Quarkus fills the MDC of a Vert.x context from the
+        // current span, so the ids of a plain MDC entry could be lost where no span is current.
+        return JobTraceScope.open(Span.fromContext(StoredTraceContext.parent(traceContext)));
     }
 }

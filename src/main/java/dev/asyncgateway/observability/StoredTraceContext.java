@@ -65,10 +65,6 @@ public final class StoredTraceContext {
         return stored.substring(3, 35);
     }
 
-    /** The span id of a stored context: the span every step of the job hangs under. */
-    static String spanId(String stored) {
-        return stored.substring(36, 52);
-    }
 
     private static final class Carrier {
         String traceparent;
