@@ -56,7 +56,7 @@ class JobTracingTest {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration EXPORTED = Duration.ofSeconds(15);
+    private static final Duration EXPORTED = Duration.ofSeconds(30);
 
     private final OtlpReceiver otlp = OtlpReceiver.shared();
     private final WebhookReceiver receiver = WebhookReceiver.shared();

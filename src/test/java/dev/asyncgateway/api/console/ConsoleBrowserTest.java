@@ -26,6 +26,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
@@ -111,7 +112,7 @@ class ConsoleBrowserTest {
         assertEquals("Strict", cookie.getSameSite());
         assertFalse(cookie.getValue().contains(account.apiKey()));
 
-        driver.findElement(By.cssSelector("form.signout button")).click();
+        navigate(driver.findElement(By.cssSelector("form.signout button")));
         assertTrue(driver.getCurrentUrl().endsWith("/console/sign-in"));
         open("/console/jobs");
         assertTrue(driver.getCurrentUrl().endsWith("/console/sign-in"), "the session is gone");
@@ -160,11 +161,11 @@ class ConsoleBrowserTest {
         signIn(account.apiKey());
         open("/console/jobs");
         driver.findElement(By.id("q")).sendKeys(id);
-        driver.findElement(By.cssSelector("form.filters button[type=submit]")).click();
+        navigate(driver.findElement(By.cssSelector("form.filters button[type=submit]")));
         List<WebElement> links = driver.findElements(By.cssSelector("a[data-job-id]"));
         assertEquals(1, links.size());
         accessible("jobs");
-        links.get(0).click();
+        navigate(links.get(0));
 
         assertTrue(driver.getCurrentUrl().endsWith("/console/jobs/" + id));
         List<WebElement> attempts = driver.findElements(By.cssSelector("tr.attempt"));
@@ -177,7 +178,7 @@ class ConsoleBrowserTest {
         accessible("job");
         screenshot("job");
 
-        driver.findElement(By.xpath("//button[normalize-space()='Re-send callback']")).click();
+        navigate(driver.findElement(By.xpath("//button[normalize-space()='Re-send callback']")));
         assertTrue(driver.getCurrentUrl().endsWith("?done=resent"));
         receiver.awaitRequests(path, 4);
         assertNothingRan();
@@ -221,22 +222,22 @@ class ConsoleBrowserTest {
         url.sendKeys(receiver.url(path));
         driver.findElement(By.id("acct-hk-0")).sendKeys("X-Receiver-Token");
         driver.findElement(By.id("acct-hv-0")).sendKeys("supersecretvalue");
-        driver.findElement(By.xpath("//button[normalize-space()='Save account webhook']")).click();
+        navigate(driver.findElement(By.xpath("//button[normalize-space()='Save account webhook']")));
         assertTrue(driver.getCurrentUrl().endsWith("?done=account"));
         assertEquals("X-Receiver-Token", driver.findElement(By.id("acct-hk-0")).getAttribute("value"));
         assertTrue(driver.findElement(By.id("acct-hv-0")).getAttribute("placeholder").contains("supe****"));
         assertFalse(driver.getPageSource().contains("supersecretvalue"), "header values are masked");
 
         // Saving again without retyping keeps the stored value.
-        driver.findElement(By.xpath("//button[normalize-space()='Save account webhook']")).click();
+        navigate(driver.findElement(By.xpath("//button[normalize-space()='Save account webhook']")));
         Webhooks.submitJob(account.apiKey(), Map.of());
         assertEquals("supersecretvalue", receiver.awaitRequests(path, 1).get(0).header("x-receiver-token"));
         screenshot("webhooks");
 
         String before = Webhooks.secret(account.apiKey());
-        driver.findElement(By.id("rotate-link")).click();
+        navigate(driver.findElement(By.id("rotate-link")));
         driver.findElement(By.id("rotate-confirm")).click();
-        driver.findElement(By.xpath("//button[normalize-space()='Rotate the secret']")).click();
+        navigate(driver.findElement(By.xpath("//button[normalize-space()='Rotate the secret']")));
         String shown = driver.findElement(By.id("secret-value")).getText();
         String after = Webhooks.secret(account.apiKey());
         assertEquals(after, shown);
@@ -245,7 +246,7 @@ class ConsoleBrowserTest {
         String testPath = WebhookReceiver.newPath();
         receiver.always(testPath, new Answer.Status(202, Map.of(), HOSTILE));
         driver.findElement(By.id("test-url")).sendKeys(receiver.url(testPath));
-        driver.findElement(By.xpath("//button[normalize-space()='Send test event']")).click();
+        navigate(driver.findElement(By.xpath("//button[normalize-space()='Send test event']")));
         assertTrue(driver.findElement(By.id("test-result")).getText().contains("202"));
         assertTrue(driver.findElement(By.id("test-result")).getText().contains("<script>"));
         assertNothingRan();
@@ -256,10 +257,10 @@ class ConsoleBrowserTest {
         open("/console/sign-in");
         driver.findElement(By.cssSelector("input[name=as][value=operator]")).click();
         driver.findElement(By.id("secret")).sendKeys(Api.ADMIN_TOKEN);
-        driver.findElement(By.cssSelector("form button[type=submit]")).click();
+        navigate(driver.findElement(By.cssSelector("form button[type=submit]")));
         assertTrue(driver.getCurrentUrl().endsWith("/console/operator"));
         driver.findElement(By.id("account-name")).sendKeys("<b>ops</b>" + HOSTILE);
-        driver.findElement(By.xpath("//button[normalize-space()='Create account']")).click();
+        navigate(driver.findElement(By.xpath("//button[normalize-space()='Create account']")));
         String key = driver.findElement(By.id("created-key")).getText();
         Webhooks.as(key).get("/jobs").then().statusCode(200);
         assertNothingRan();
@@ -288,12 +289,19 @@ class ConsoleBrowserTest {
         screenshot("overview");
     }
 
-    /** Signs in and waits until the browser has left the sign-in page: the session cookie is set by then. */
     private void signIn(String apiKey) {
         open("/console/sign-in");
         driver.findElement(By.id("secret")).sendKeys(apiKey);
-        driver.findElement(By.cssSelector("form button[type=submit]")).click();
-        new WebDriverWait(driver, Duration.ofSeconds(30)).until(browser -> !browser.getCurrentUrl().endsWith("/console/sign-in"));
+        navigate(driver.findElement(By.cssSelector("form button[type=submit]")));
+    }
+
+    /**
+     * Clicks a button or link that loads another page, and waits until the page it was on is gone: a click returns
+     * before the navigation it starts, so what follows would otherwise read the old page (or race the new cookie).
+     */
+    private void navigate(WebElement element) {
+        element.click();
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(element));
     }
 
     private void open(String path) {
