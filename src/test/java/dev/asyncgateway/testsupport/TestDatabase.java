@@ -19,8 +19,8 @@ import java.util.Map;
  * checkouts set different names. Applied to every {@code @QuarkusTest} (see {@link TestDatabaseResource}).
  * <p>
  * The server is the one at GATEWAY_TEST_DB_HOST (default 127.0.0.1:5432). When nothing answers there, the test
- * JVM starts a throwaway embedded PostgreSQL ({@link LocalPostgres}) on a free port and uses it instead; it is
- * removed when the JVM exits.
+ * JVM starts a throwaway embedded PostgreSQL ({@link LocalPostgres}, in {@code target/embedded-postgres-test*}) on a
+ * free port and uses it instead; it is removed when the JVM exits.
  */
 public class TestDatabase implements QuarkusTestResourceLifecycleManager {
 
@@ -76,8 +76,21 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
 
     private static String startEmbedded(String configured) {
         try {
-            Path directory = Files.createTempDirectory("gateway-test-postgres");
+            // One directory per kind of test JVM (unit, integration): a cluster that a killed run left behind (its
+            // shutdown hook never ran) is stopped and replaced here, instead of running on until the machine stops.
+            Path directory = Path.of("target", "embedded-postgres-test" + System.getProperty("gateway.test-database-suffix", ""));
             LocalPostgres cluster = LocalPostgres.in(directory);
+            if (Files.exists(cluster.dataDirectory().resolve("postmaster.pid"))) {
+                try {
+                    cluster.stop();
+                } catch (IllegalStateException notRunning) {
+                    // a stale pid file: nothing to stop
+                }
+            }
+            if (Files.exists(directory)) {
+                cluster.delete();
+            }
+            Files.createDirectories(directory);
             cluster.initdb(false);
             int embeddedPort = LocalPostgres.freePort();
             cluster.start(embeddedPort, Map.of("fsync", "off", "synchronous_commit", "off", "full_page_writes", "off",
