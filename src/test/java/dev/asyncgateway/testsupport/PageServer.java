@@ -36,8 +36,10 @@ public final class PageServer {
             hits.computeIfAbsent("*", p -> new AtomicInteger()).incrementAndGet();
             ctx.next();
         });
+        // The script's change comes from a task of its own, after parsing, yet well before the network falls idle: a
+        // longer timer would race the idle window that ends a render (pages that write later are /late's business).
         router.get("/js").handler(ctx -> page(ctx, "<div id='out'>shell</div><script>setTimeout(() =>"
-                + " document.getElementById('out').textContent = 'written by JavaScript', 300)</script>"));
+                + " document.getElementById('out').textContent = 'written by JavaScript', 0)</script>"));
         router.get("/late").handler(ctx -> page(ctx, "<div id='root'></div><script>setTimeout(() => {"
                 + " const e = document.createElement('p'); e.id = 'late'; e.textContent = 'arrived late';"
                 + " document.getElementById('root').appendChild(e); }, 1500)</script>"));
