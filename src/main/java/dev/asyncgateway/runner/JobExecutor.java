@@ -86,8 +86,6 @@ public class JobExecutor {
         } catch (RuntimeException e) {
             return unreadable(job, leaseToken, e, trace);
         }
-        // With a proxy pool, each attempt goes through one of its proxies (a retry through the next one).
-        ProxyPool.Proxy proxy = proxies.choose(job.id(), job.accountId(), target.params(), job.attempts());
         long start = System.nanoTime();
         if (target.params().render()) {
             // A render waits for a page of its own (gateway.render.concurrency), never in a fetch slot.
@@ -104,6 +102,9 @@ public class JobExecutor {
                             .chain(outcome -> renderStep.keepScreenshot(outcome, page)))
                     .chain(outcome -> record(outcome, trace));
         }
+        // With a proxy pool, each fetch goes through one of its proxies (a retry through the next one). Renders do
+        // not (yet), so they take no proxy: choosing one would pin a session to a proxy the render never used.
+        ProxyPool.Proxy proxy = proxies.choose(job.id(), job.accountId(), target.params(), job.attempts());
         TargetRequest sent = target.withHeaders(trace.fetching(target.method(), target.url(), target.headers()));
         return fetcher.fetch(sent, timeLeft, proxy)
                 .invoke(result -> {
