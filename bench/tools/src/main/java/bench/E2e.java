@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>{@code --wait none}: returns once everything is submitted.</li>
  * </ul>
  * With {@code --other-callback URL --other-every K}, every K-th batch calls back there instead
- * (those callbacks are not awaited). Prints {@code {"jobs","awaited","submitSeconds","seconds","rate"}}.
+ * (those callbacks are not awaited). {@code --api-params JSON} gives every job those {@code apiParams} (P9:
+ * {@code {"render":true}}). Prints {@code {"jobs","awaited","submitSeconds","seconds","rate"}}.
  */
 final class E2e {
     private static final HttpClient HTTP = HttpClient.newBuilder()
@@ -51,6 +52,7 @@ final class E2e {
         int otherEvery = args.integer("other-every", 0);
         String wait = args.str("wait", "callbacks");
         int timeoutSec = args.integer("timeout", 900);
+        JsonObject apiParams = new JsonObject(args.str("api-params", "{}"));
 
         int batches = (jobs + batch - 1) / batch;
         List<String> bodies = new ArrayList<>();
@@ -59,7 +61,7 @@ final class E2e {
             int size = Math.min(batch, jobs - b * batch);
             boolean other = otherEvery > 0 && b % otherEvery == otherEvery - 1;
             if (!other) awaited += size;
-            bodies.add(batchBody(apiKey, target, other ? otherCallback : callback, size, b));
+            bodies.add(batchBody(apiKey, target, other ? otherCallback : callback, apiParams, size, b));
         }
 
         long t0 = System.currentTimeMillis();
@@ -84,11 +86,12 @@ final class E2e {
         System.exit(0);
     }
 
-    private static String batchBody(String apiKey, String target, String callback, int size, int batchNo) {
+    private static String batchBody(String apiKey, String target, String callback, JsonObject apiParams, int size, int batchNo) {
         JsonArray urls = new JsonArray();
         for (int i = 0; i < size; i++) urls.add(target + (target.contains("?") ? "&" : "?") + "b=" + batchNo + "&i=" + i);
         JsonObject body = new JsonObject().put("apiKey", apiKey).put("urls", urls)
                 .put("meta", new JsonObject().put("bench", "e2e").put("batch", batchNo));
+        if (!apiParams.isEmpty()) body.put("apiParams", apiParams);
         if (!callback.isEmpty()) body.put("callback", new JsonObject().put("type", "webhook").put("url", callback));
         return body.encode();
     }

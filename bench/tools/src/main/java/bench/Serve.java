@@ -18,7 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The local servers every measure talks to, on 127.0.0.1 and ports picked here:
  * <ul>
- * <li>target: any GET answers a fixed 2 KB HTML page; {@code ?ms=N} delays the answer by N ms;</li>
+ * <li>target: any GET answers a fixed 2 KB HTML page; {@code ?ms=N} delays the answer by N ms; {@code GET /js}
+ * answers a page with a little JavaScript instead (for P9): a script writes its content on load, from data in the
+ * page and the page's own query string, so a rendered page differs from the bytes served and from every other
+ * page;</li>
  * <li>receiver: {@code POST /hook/<tag>} answers 200 and counts per tag (and how many carried
  * {@code webhook-signature}); {@code GET /stats}, {@code POST /reset},
  * {@code GET /await?tag=&count=&timeout=} (answers once the tag has count callbacks);
@@ -32,6 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Serve {
     private static final byte[] PAGE = page();
+    private static final byte[] JS_PAGE = jsPage();
 
     private static final class Tag {
         long count, signed, firstMs, lastMs;
@@ -78,7 +82,8 @@ final class Serve {
 
     private static void target(HttpServerRequest r) {
         String delay = r.getParam("ms");
-        Runnable answer = () -> r.response().putHeader("content-type", "text/html; charset=utf-8").end(Buffer.buffer(PAGE));
+        byte[] page = r.path().equals("/js") ? JS_PAGE : PAGE;
+        Runnable answer = () -> r.response().putHeader("content-type", "text/html; charset=utf-8").end(Buffer.buffer(page));
         if (delay == null) {
             answer.run();
         } else {
@@ -156,5 +161,29 @@ final class Serve {
             sb.append("<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor.</p>");
         }
         return sb.append("</body></html>").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * No subresource, so that a page's time is its own script and the renderers' waits, not extra round trips:
+     * the script builds 40 paragraphs and a list on the load event and marks the body as rendered
+     * ({@code data-rendered}, which the peer checks).
+     */
+    private static byte[] jsPage() {
+        return ("<!doctype html><html><head><title>Bench render page</title></head><body><h1>Bench render page</h1>"
+                + "<div id=\"out\"></div><script>"
+                + "const words = 'lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor'.split(' ');"
+                + "addEventListener('load', () => {"
+                + "  const out = document.getElementById('out');"
+                + "  for (let i = 0; i < 40; i++) {"
+                + "    const p = document.createElement('p');"
+                + "    p.textContent = words.map((w, j) => words[(i + j) % words.length]).join(' ') + ' ' + location.search;"
+                + "    out.appendChild(p);"
+                + "  }"
+                + "  const ul = document.createElement('ul');"
+                + "  for (const w of words) { const li = document.createElement('li'); li.textContent = w.toUpperCase(); ul.appendChild(li); }"
+                + "  out.appendChild(ul);"
+                + "  document.body.dataset.rendered = 'yes';"
+                + "});"
+                + "</script></body></html>").getBytes(StandardCharsets.UTF_8);
     }
 }
