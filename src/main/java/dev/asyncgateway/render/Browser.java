@@ -34,6 +34,8 @@ import java.util.Optional;
  *   <li>every request of every target (pages, iframes in other processes, workers, redirects, script navigations)
  *   is paused ({@code Fetch.enable} on the browser) and continued only once the {@link OutboundUrlPolicy} has judged
  *   the addresses its host resolves to; a refused one fails as {@code BlockedByClient};</li>
+ *   <li>authentication challenges are answered by {@link ProxyAuth}: a render's proxy gets its credentials, anything
+ *   else is cancelled;</li>
  *   <li>popups (targets with an opener) are closed as they appear.</li>
  * </ul>
  */
@@ -56,6 +58,7 @@ public class Browser {
     private Future<CdpConnection> connecting;
     private LocalChromium local;
     private volatile boolean stopped;
+    private final ProxyAuth proxyAuth = new ProxyAuth();
 
     /** Looks for Chromium at start-up, so that no request thread ever looks at the file system for it. */
     void start(@Observes StartupEvent event) {
@@ -75,6 +78,11 @@ public class Browser {
             chromium = settings.chromium().or(() -> settings.enabled() ? onPath() : Optional.empty());
         }
         return chromium;
+    }
+
+    /** Who answers the proxy challenges of the renders' frames. */
+    ProxyAuth proxyAuth() {
+        return proxyAuth;
     }
 
     /** The open connection, starting or reconnecting the browser when there is none. */
@@ -124,7 +132,7 @@ public class Browser {
     private Future<CdpConnection> guard(CdpConnection cdp) {
         cdp.listen(CdpConnection.BROWSER, event -> onBrowserEvent(cdp, event));
         JsonObject everyRequest = new JsonObject().put("patterns", new JsonArray().add(new JsonObject()
-                .put("urlPattern", "*").put("requestStage", "Request")));
+                .put("urlPattern", "*").put("requestStage", "Request"))).put("handleAuthRequests", true);
         Promise<CdpConnection> guarded = Promise.promise();
         cdp.send(CdpConnection.BROWSER, "Fetch.enable", everyRequest)
                 .chain(() -> cdp.send(CdpConnection.BROWSER, "Target.setDiscoverTargets", new JsonObject().put("discover", true)))
@@ -139,6 +147,7 @@ public class Browser {
         JsonObject params = event.getJsonObject("params");
         switch (event.getString("method")) {
             case "Fetch.requestPaused" -> judge(cdp, params);
+            case "Fetch.authRequired" -> proxyAuth.answer(cdp, params);
             case "Target.targetCreated" -> {
                 JsonObject target = params.getValue("targetInfo") instanceof JsonObject t ? t : new JsonObject();
                 if (target.getValue("openerId") instanceof String opener && !opener.isEmpty()
