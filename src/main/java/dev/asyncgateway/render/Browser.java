@@ -1,6 +1,7 @@
 package dev.asyncgateway.render;
 
 import dev.asyncgateway.config.RenderConfig;
+import dev.asyncgateway.observability.GatewayMetrics;
 import dev.asyncgateway.outbound.OutboundUrlPolicy;
 import dev.asyncgateway.outbound.SafeAddressResolver;
 import io.quarkus.runtime.ShutdownEvent;
@@ -54,6 +55,9 @@ public class Browser {
     @Inject
     SafeAddressResolver resolver;
 
+    @Inject
+    GatewayMetrics metrics;
+
     private Optional<String> chromium;
     private Future<CdpConnection> connecting;
     private LocalChromium local;
@@ -93,6 +97,9 @@ public class Browser {
                 return Uni.createFrom().failure(RenderFailure.browserGone("the gateway is stopping"));
             }
             if (connecting == null || connecting.failed() || (connecting.succeeded() && !connecting.result().isOpen())) {
+                if (connecting != null) {
+                    metrics.browserRestarted();
+                }
                 connecting = connect();
             }
             current = connecting;

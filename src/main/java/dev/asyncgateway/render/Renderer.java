@@ -3,6 +3,7 @@ package dev.asyncgateway.render;
 import dev.asyncgateway.common.CpuWorkers;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.config.RenderConfig;
+import dev.asyncgateway.observability.GatewayMetrics;
 import dev.asyncgateway.outbound.FetchResult;
 import dev.asyncgateway.outbound.ProxyPool;
 import io.smallrye.mutiny.Uni;
@@ -36,11 +37,15 @@ public class Renderer {
     @Inject
     io.vertx.mutiny.core.Vertx vertx;
 
+    @Inject
+    GatewayMetrics metrics;
+
     private RenderSlots slots;
 
     @PostConstruct
     void createSlots() {
         slots = new RenderSlots(settings.concurrency(), settings.queueMax());
+        metrics.renderPages(slots, RenderSlots::busy, RenderSlots::waiting);
     }
 
     /** Whether {@code render}, {@code wait_for_selector} and {@code screenshot} can be honoured by this gateway. */
@@ -58,6 +63,11 @@ public class Renderer {
      * none as a {@link FetchResult.Failure}, never a failed {@link Uni}.
      */
     public Uni<RenderedPage> render(RenderRequest request, Duration limit) {
+        long start = System.nanoTime();
+        return attempt(request, limit).invoke(page -> metrics.renderAttempt(page.result(), System.nanoTime() - start));
+    }
+
+    private Uni<RenderedPage> attempt(RenderRequest request, Duration limit) {
         if (request.proxy().map(Renderer::unusable).orElse(false)) {
             // Retried: the next attempt goes through the next matching proxy of the pool.
             return Uni.createFrom().item(failed(new RenderFailure("render_proxy_unsupported",
