@@ -11,8 +11,6 @@ import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -34,7 +32,7 @@ class RenderThroughProxyTest {
 
     static final ForwardProxy US_WITH_CREDENTIALS = ForwardProxy.start("us-auth", "renderer", "s3cr3t pass");
     static final ForwardProxy ZZ_LIVE = ForwardProxy.start("zz-live");
-    static final int ZZ_DEAD_PORT = freePort();
+    static final int ZZ_DEAD_PORT = ForwardProxy.unusedPort();
 
     /** The render settings of {@link RenderProfile} with a pool of the proxies above. */
     public static class Proxies implements QuarkusTestResourceLifecycleManager {
@@ -56,14 +54,6 @@ class RenderThroughProxyTest {
     }
 
     private final PageServer pages = PageServer.on("127.0.0.1");
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private String render(String path, String country) {
         return Api.submitJob(Map.of("apiKey", Api.newAccount(), "url", pages.url(path),
