@@ -62,7 +62,11 @@ public interface RenderConfig {
     @WithDefault("16384")
     int screenshotMaxHeight();
 
-    /** Largest JavaScript heap of a page, in MiB ({@code --max-old-space-size}): a page that wants more crashes its renderer. */
+    /**
+     * Largest JavaScript heap of a page, in MiB ({@code --js-flags=--max-old-space-size} of the local Chromium; a
+     * browser service sets its own): a page that wants more crashes its renderer (retried) instead of taking the
+     * machine's memory.
+     */
     @WithDefault("512")
     int pageHeapMb();
 

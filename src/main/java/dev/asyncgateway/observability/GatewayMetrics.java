@@ -4,6 +4,7 @@ import dev.asyncgateway.outbound.FetchResult;
 import dev.asyncgateway.store.StateChange;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PostConstruct;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The gateway's own meters, published at {@code /q/metrics}. Tags take values from small fixed sets
@@ -42,6 +44,8 @@ public class GatewayMetrics {
     private final Map<String, Counter> failedByReason = new ConcurrentHashMap<>();
     private final Map<String, Timer> fetchAttempts = new ConcurrentHashMap<>();
     private final Map<String, Timer> deliveryAttempts = new ConcurrentHashMap<>();
+    private final Map<String, Timer> renderAttempts = new ConcurrentHashMap<>();
+    private Counter browserRestarts;
 
     @PostConstruct
     void createMeters() {
@@ -51,6 +55,9 @@ public class GatewayMetrics {
                 .description("POST /jobs submissions written by one shared insert (group commit)")
                 .register(registry);
         finished = Counter.builder("gateway.jobs.finished").description("Jobs that ended with the target's answer")
+                .register(registry);
+        browserRestarts = Counter.builder("gateway.render.browser.restarts")
+                .description("Browsers started again (or browser services reconnected) after the first, e.g. after a crash")
                 .register(registry);
     }
 
@@ -90,12 +97,37 @@ public class GatewayMetrics {
 
     /** One fetch attempt: its outcome is the answer's status class ({@code 2xx} ...) or the failure kind. */
     public void fetchAttempt(FetchResult result, long durationNanos) {
-        String outcome = result instanceof FetchResult.Answer answer
-                ? statusClass(answer.statusCode())
-                : ((FetchResult.Failure) result).kind();
-        fetchAttempts.computeIfAbsent(outcome, tag -> attemptTimer("gateway.fetch.attempts",
+        fetchAttempts.computeIfAbsent(outcome(result), tag -> attemptTimer("gateway.fetch.attempts",
                         "Target fetch attempts and their duration, by outcome", tag))
                 .record(durationNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * One render in the browser, from asking for a page to its end (the wait for a free page included): its outcome
+     * is the main document's status class or the failure kind ({@code renderer_crashed}, {@code timeout} ...).
+     */
+    public void renderAttempt(FetchResult result, long durationNanos) {
+        renderAttempts.computeIfAbsent(outcome(result), tag -> attemptTimer("gateway.render.attempts",
+                        "Renders in the browser and their duration (waiting for a page included), by outcome", tag))
+                .record(durationNanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void browserRestarted() {
+        browserRestarts.increment();
+    }
+
+    /** Pages of the browser in use, and renders waiting for one, read from {@code pages} when scraped. */
+    public <T> void renderPages(T pages, ToDoubleFunction<T> inUse, ToDoubleFunction<T> waiting) {
+        Gauge.builder("gateway.render.pages", pages, inUse).description("Browser pages rendering now").tag("state", "in_use")
+                .strongReference(true).register(registry);
+        Gauge.builder("gateway.render.pages", pages, waiting).description("Renders waiting for a browser page")
+                .tag("state", "waiting").strongReference(true).register(registry);
+    }
+
+    private static String outcome(FetchResult result) {
+        return result instanceof FetchResult.Answer answer
+                ? statusClass(answer.statusCode())
+                : ((FetchResult.Failure) result).kind();
     }
 
     /** One callback or notification delivery attempt; {@code outcome} is {@code delivered}, {@code retry} or {@code failed}. */

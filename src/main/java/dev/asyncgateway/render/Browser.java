@@ -1,6 +1,7 @@
 package dev.asyncgateway.render;
 
 import dev.asyncgateway.config.RenderConfig;
+import dev.asyncgateway.observability.GatewayMetrics;
 import dev.asyncgateway.outbound.OutboundUrlPolicy;
 import dev.asyncgateway.outbound.SafeAddressResolver;
 import io.quarkus.runtime.ShutdownEvent;
@@ -34,6 +35,8 @@ import java.util.Optional;
  *   <li>every request of every target (pages, iframes in other processes, workers, redirects, script navigations)
  *   is paused ({@code Fetch.enable} on the browser) and continued only once the {@link OutboundUrlPolicy} has judged
  *   the addresses its host resolves to; a refused one fails as {@code BlockedByClient};</li>
+ *   <li>authentication challenges are answered by {@link ProxyAuth}: a render's proxy gets its credentials, anything
+ *   else is cancelled;</li>
  *   <li>popups (targets with an opener) are closed as they appear.</li>
  * </ul>
  */
@@ -52,10 +55,14 @@ public class Browser {
     @Inject
     SafeAddressResolver resolver;
 
+    @Inject
+    GatewayMetrics metrics;
+
     private Optional<String> chromium;
     private Future<CdpConnection> connecting;
     private LocalChromium local;
     private volatile boolean stopped;
+    private final ProxyAuth proxyAuth = new ProxyAuth();
 
     /** Looks for Chromium at start-up, so that no request thread ever looks at the file system for it. */
     void start(@Observes StartupEvent event) {
@@ -77,6 +84,11 @@ public class Browser {
         return chromium;
     }
 
+    /** Who answers the proxy challenges of the renders' frames. */
+    ProxyAuth proxyAuth() {
+        return proxyAuth;
+    }
+
     /** The open connection, starting or reconnecting the browser when there is none. */
     Uni<CdpConnection> connection() {
         Future<CdpConnection> current;
@@ -85,6 +97,9 @@ public class Browser {
                 return Uni.createFrom().failure(RenderFailure.browserGone("the gateway is stopping"));
             }
             if (connecting == null || connecting.failed() || (connecting.succeeded() && !connecting.result().isOpen())) {
+                if (connecting != null) {
+                    metrics.browserRestarted();
+                }
                 connecting = connect();
             }
             current = connecting;
@@ -124,7 +139,7 @@ public class Browser {
     private Future<CdpConnection> guard(CdpConnection cdp) {
         cdp.listen(CdpConnection.BROWSER, event -> onBrowserEvent(cdp, event));
         JsonObject everyRequest = new JsonObject().put("patterns", new JsonArray().add(new JsonObject()
-                .put("urlPattern", "*").put("requestStage", "Request")));
+                .put("urlPattern", "*").put("requestStage", "Request"))).put("handleAuthRequests", true);
         Promise<CdpConnection> guarded = Promise.promise();
         cdp.send(CdpConnection.BROWSER, "Fetch.enable", everyRequest)
                 .chain(() -> cdp.send(CdpConnection.BROWSER, "Target.setDiscoverTargets", new JsonObject().put("discover", true)))
@@ -139,6 +154,7 @@ public class Browser {
         JsonObject params = event.getJsonObject("params");
         switch (event.getString("method")) {
             case "Fetch.requestPaused" -> judge(cdp, params);
+            case "Fetch.authRequired" -> proxyAuth.answer(cdp, params);
             case "Target.targetCreated" -> {
                 JsonObject target = params.getValue("targetInfo") instanceof JsonObject t ? t : new JsonObject();
                 if (target.getValue("openerId") instanceof String opener && !opener.isEmpty()

@@ -3,11 +3,13 @@ package dev.asyncgateway.render;
 import dev.asyncgateway.common.CpuWorkers;
 import dev.asyncgateway.config.RenderConfig;
 import dev.asyncgateway.outbound.FetchResult;
+import dev.asyncgateway.outbound.ProxyPool;
 import dev.asyncgateway.outbound.UrlPolicyViolation;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.ProxyOptions;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -45,6 +47,10 @@ final class PageRender {
     private final RenderConfig settings;
     private final CpuWorkers cpu;
     private final int maxHtmlBytes;
+    private final ProxyAuth proxyAuth;
+    /** The proxy's credentials for this render's frames, or null: no proxy, or one without credentials. */
+    private final ProxyAuth.Credentials credentials;
+    private final Set<String> frames = new HashSet<>();
     private final CompletableFuture<RenderedPage> outcome = new CompletableFuture<>();
     private final CompletableFuture<Void> loaded = new CompletableFuture<>();
 
@@ -61,13 +67,18 @@ final class PageRender {
     private Integer status;
     private JsonObject documentHeaders;
 
-    PageRender(Vertx vertx, CdpConnection cdp, RenderRequest request, RenderConfig settings, CpuWorkers cpu, int maxHtmlBytes) {
+    PageRender(Vertx vertx, CdpConnection cdp, RenderRequest request, RenderConfig settings, CpuWorkers cpu, int maxHtmlBytes,
+               ProxyAuth proxyAuth) {
         this.vertx = vertx;
         this.cdp = cdp;
         this.request = request;
         this.settings = settings;
         this.cpu = cpu;
         this.maxHtmlBytes = maxHtmlBytes;
+        this.proxyAuth = proxyAuth;
+        ProxyOptions proxy = request.proxy().map(ProxyPool.Proxy::options).orElse(null);
+        this.credentials = proxy == null || proxy.getUsername() == null ? null
+                : new ProxyAuth.Credentials(proxy.getUsername(), proxy.getPassword());
     }
 
     /** Starts the render; it ends by {@code deadlineNanos} ({@link System#nanoTime()}) at the latest. */
@@ -88,7 +99,7 @@ final class PageRender {
     }
 
     private Uni<Void> open() {
-        return cdp.send(CdpConnection.BROWSER, "Target.createBrowserContext", new JsonObject().put("disposeOnDetach", true))
+        return cdp.send(CdpConnection.BROWSER, "Target.createBrowserContext", contextOptions())
                 .invoke(created -> {
                     synchronized (this) {
                         contextId = created.getString("browserContextId");
@@ -104,6 +115,10 @@ final class PageRender {
                 .invoke(created -> {
                     synchronized (this) {
                         targetId = created.getString("targetId");
+                        if (!ended) {
+                            // The main frame's id is its target's; the document is the first to meet the proxy's challenge.
+                            ownFrame(targetId);
+                        }
                     }
                 })
                 .chain(() -> cdp.send(CdpConnection.BROWSER, "Target.attachToTarget",
@@ -118,6 +133,23 @@ final class PageRender {
                     }
                     return prepare();
                 });
+    }
+
+    /**
+     * A fresh context, through the render's proxy when it has one. Chromium sends loopback addresses around any proxy
+     * unless told otherwise ({@code <-loopback>}): through a proxy, every request goes to it, as a fetch's does.
+     */
+    private JsonObject contextOptions() {
+        JsonObject options = new JsonObject().put("disposeOnDetach", true);
+        request.proxy().ifPresent(proxy -> options.put("proxyServer", proxy.label()).put("proxyBypassList", "<-loopback>"));
+        return options;
+    }
+
+    /** Proxy challenges met by this frame's requests get the render's proxy credentials. */
+    private synchronized void ownFrame(String frameId) {
+        if (credentials != null && frameId != null && !ended && frames.add(frameId)) {
+            proxyAuth.register(frameId, credentials);
+        }
     }
 
     /** The page's settings, all before the first byte of the target loads. */
@@ -153,13 +185,32 @@ final class PageRender {
                         throw new RenderFailure(UrlPolicyViolation.FAIL_REASON, "the outbound URL policy refused the page", false);
                     }
                     if (!error.isEmpty()) {
-                        throw new RenderFailure("navigation_failed", error, true);
+                        throw new RenderFailure(navigationFailure(error), error, true);
                     }
                     if (Boolean.TRUE.equals(navigated.getValue("isDownload"))) {
                         throw new RenderFailure("download_refused", "the page is a download, which the renderer refuses", false);
                     }
                 })
                 .replaceWithVoid();
+    }
+
+    /**
+     * A failed navigation by the kinds of a failed fetch where they match, so that a proxy that refuses, drops or
+     * stalls the connection counts against the proxy (ProxyPool.isConnectionFailure) as it does for a fetch.
+     */
+    static String navigationFailure(String errorText) {
+        if (errorText.contains("ERR_PROXY_CONNECTION_FAILED") || errorText.contains("ERR_TUNNEL_CONNECTION_FAILED")
+                || errorText.contains("ERR_CONNECTION_REFUSED")) {
+            return "connection_refused";
+        }
+        if (errorText.contains("ERR_CONNECTION_CLOSED") || errorText.contains("ERR_CONNECTION_RESET")
+                || errorText.contains("ERR_EMPTY_RESPONSE")) {
+            return "connection_closed";
+        }
+        if (errorText.contains("TIMED_OUT")) {
+            return "timeout";
+        }
+        return "navigation_failed";
     }
 
     /** Waits until no request has been in flight for the idle time, or the longest wait for that has passed. */
@@ -260,6 +311,7 @@ final class PageRender {
         JsonObject params = event.getJsonObject("params");
         switch (event.getString("method")) {
             case "Page.loadEventFired" -> loaded.complete(null);
+            case "Page.frameAttached" -> ownFrame(params.getValue("frameId") instanceof String frame ? frame : null);
             case "Page.javascriptDialogOpening" -> cdp.fire(sessionId, "Page.handleJavaScriptDialog", new JsonObject().put("accept", false));
             case "Inspector.targetCrashed" -> end(new RenderFailure("renderer_crashed", "the page crashed its renderer", true));
             case "Network.requestWillBeSent" -> requestStarted(params);
@@ -398,6 +450,7 @@ final class PageRender {
             if (sessionId != null) {
                 cdp.forget(sessionId);
             }
+            frames.forEach(proxyAuth::forget);
             dispose();
         }
         cdp.removeCloseHandler(this);

@@ -1,5 +1,7 @@
 package dev.asyncgateway.render;
 
+import dev.asyncgateway.outbound.ProxyPool;
+
 import java.util.Optional;
 
 /**
@@ -10,9 +12,9 @@ import java.util.Optional;
  * @param mobile          a mobile viewport with touch (with a mobile {@code userAgent})
  * @param waitForSelector a CSS selector that must match before the DOM is taken, or null
  * @param screenshot      take a full-page PNG
- * @param proxy           the proxy the page's traffic must go through (the proxy pool's choice); none yet. The seam:
- *                        {@code Target.createBrowserContext} takes a {@code proxyServer} per context
+ * @param proxy           the proxy all of the page's traffic goes through (the proxy pool's choice), or none: the
+ *                        browser connects directly
  */
 public record RenderRequest(String url, String userAgent, boolean mobile, String waitForSelector, boolean screenshot,
-                            Optional<String> proxy) {
+                            Optional<ProxyPool.Proxy> proxy) {
 }

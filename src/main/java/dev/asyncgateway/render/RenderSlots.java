@@ -85,6 +85,10 @@ final class RenderSlots {
         return busy;
     }
 
+    synchronized int waiting() {
+        return waiting.size();
+    }
+
     private void freed() {
         Waiter next;
         Slot slot = new Slot();

@@ -3,8 +3,11 @@ package dev.asyncgateway.render;
 import dev.asyncgateway.common.CpuWorkers;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.config.RenderConfig;
+import dev.asyncgateway.observability.GatewayMetrics;
 import dev.asyncgateway.outbound.FetchResult;
+import dev.asyncgateway.outbound.ProxyPool;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.net.ProxyType;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -34,11 +37,15 @@ public class Renderer {
     @Inject
     io.vertx.mutiny.core.Vertx vertx;
 
+    @Inject
+    GatewayMetrics metrics;
+
     private RenderSlots slots;
 
     @PostConstruct
     void createSlots() {
         slots = new RenderSlots(settings.concurrency(), settings.queueMax());
+        metrics.renderPages(slots, RenderSlots::busy, RenderSlots::waiting);
     }
 
     /** Whether {@code render}, {@code wait_for_selector} and {@code screenshot} can be honoured by this gateway. */
@@ -56,9 +63,15 @@ public class Renderer {
      * none as a {@link FetchResult.Failure}, never a failed {@link Uni}.
      */
     public Uni<RenderedPage> render(RenderRequest request, Duration limit) {
-        if (request.proxy().isPresent()) {
-            // The seam for the proxy pool: a context per proxy (Target.createBrowserContext's proxyServer).
-            return Uni.createFrom().item(failed(new RenderFailure("render_proxy_unsupported", "rendering through a proxy is not offered yet", false)));
+        long start = System.nanoTime();
+        return attempt(request, limit).invoke(page -> metrics.renderAttempt(page.result(), System.nanoTime() - start));
+    }
+
+    private Uni<RenderedPage> attempt(RenderRequest request, Duration limit) {
+        if (request.proxy().map(Renderer::unusable).orElse(false)) {
+            // Retried: the next attempt goes through the next matching proxy of the pool.
+            return Uni.createFrom().item(failed(new RenderFailure("render_proxy_unsupported",
+                    "Chromium cannot authenticate to a SOCKS proxy (" + request.proxy().get().label() + ")", true)));
         }
         long deadline = System.nanoTime() + limit.toNanos();
         AtomicReference<RenderSlots.Slot> held = new AtomicReference<>();
@@ -67,7 +80,8 @@ public class Renderer {
                 .chain(slot -> browser.connection())
                 .chain(cdp -> {
                     RenderSlots.Slot slot = held.getAndSet(null);
-                    PageRender page = new PageRender(vertx.getDelegate(), cdp, request, settings, cpu, config.fetch().maxBodyBytes());
+                    PageRender page = new PageRender(vertx.getDelegate(), cdp, request, settings, cpu, config.fetch().maxBodyBytes(),
+                            browser.proxyAuth());
                     return Uni.createFrom().completionStage(page.start(deadline).whenComplete((page1, failure) -> slot.release()));
                 })
                 .ifNoItem().after(limit.plusSeconds(1)).failWith(() -> new RenderFailure("timeout", "no page within " + limit.toMillis() + " ms", true))
@@ -78,6 +92,22 @@ public class Renderer {
                     }
                 })
                 .onFailure().recoverWithItem(Renderer::failed);
+    }
+
+    /**
+     * Whether an attempt's page load went out on the network, so that its result says something of its proxy: not
+     * when it never had a page or a browser, or its proxy could not be used.
+     */
+    public static boolean triedTheNetwork(FetchResult result) {
+        return !(result instanceof FetchResult.Failure failure) || switch (failure.kind()) {
+            case "render_queue_full", "browser_unavailable", "render_proxy_unsupported" -> false;
+            default -> true;
+        };
+    }
+
+    /** Chromium speaks SOCKS5 without authentication only. */
+    private static boolean unusable(ProxyPool.Proxy proxy) {
+        return proxy.options().getType() == ProxyType.SOCKS5 && proxy.options().getUsername() != null;
     }
 
     private static RenderedPage failed(Throwable failure) {

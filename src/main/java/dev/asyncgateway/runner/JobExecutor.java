@@ -6,6 +6,7 @@ import dev.asyncgateway.observability.GatewayMetrics;
 import dev.asyncgateway.outbound.FetchResult;
 import dev.asyncgateway.outbound.ProxyPool;
 import dev.asyncgateway.queue.WakeUpSignal;
+import dev.asyncgateway.render.Renderer;
 import dev.asyncgateway.store.ApiParams;
 import dev.asyncgateway.observability.JobAttemptTrace;
 import dev.asyncgateway.observability.JobTraces;
@@ -87,38 +88,38 @@ public class JobExecutor {
             return unreadable(job, leaseToken, e, trace);
         }
         long start = System.nanoTime();
+        // With a proxy pool, each attempt (a fetch, or a browser's page load) goes through one of its proxies, a
+        // retry through the next one.
+        ProxyPool.Proxy proxy = proxies.choose(job.id(), job.accountId(), target.params(), job.attempts());
         if (target.params().render()) {
             // A render waits for a page of its own (gateway.render.concurrency), never in a fetch slot.
             fetched.run();
             trace.fetching(target.method(), target.url(), target.headers());
-            return renderStep.render(job, target, timeLeft)
-                    .invoke(page -> {
-                        try (JobTraceScope ignored = trace.fetchScope()) {
-                            metrics.fetchAttempt(page.result(), System.nanoTime() - start);
-                        }
-                        trace.fetched(page.result());
-                    })
+            return renderStep.render(job, target, timeLeft, proxy)
+                    .invoke(page -> attempted(page.result(), start, Renderer.triedTheNetwork(page.result()) ? proxy : null, trace))
                     .chain(page -> decide(job, leaseToken, target, page.result(), trace)
                             .chain(outcome -> renderStep.keepScreenshot(outcome, page)))
                     .chain(outcome -> record(outcome, trace));
         }
-        // With a proxy pool, each fetch goes through one of its proxies (a retry through the next one). Renders do
-        // not (yet), so they take no proxy: choosing one would pin a session to a proxy the render never used.
-        ProxyPool.Proxy proxy = proxies.choose(job.id(), job.accountId(), target.params(), job.attempts());
         TargetRequest sent = target.withHeaders(trace.fetching(target.method(), target.url(), target.headers()));
         return fetcher.fetch(sent, timeLeft, proxy)
                 .invoke(result -> {
-                    try (JobTraceScope ignored = trace.fetchScope()) {
-                        metrics.fetchAttempt(result, System.nanoTime() - start);
-                    }
-                    if (proxy != null) {
-                        proxies.report(proxy, !ProxyPool.isConnectionFailure(result));
-                    }
-                    trace.fetched(result);
+                    attempted(result, start, proxy, trace);
                     fetched.run();
                 })
                 .chain(result -> decide(job, leaseToken, target, result, trace))
                 .chain(outcome -> record(outcome, trace));
+    }
+
+    /** What any attempt's result tells: its meter, its proxy's health, its trace. */
+    private void attempted(FetchResult result, long start, ProxyPool.Proxy proxy, JobAttemptTrace trace) {
+        try (JobTraceScope ignored = trace.fetchScope()) {
+            metrics.fetchAttempt(result, System.nanoTime() - start);
+        }
+        if (proxy != null) {
+            proxies.report(proxy, !ProxyPool.isConnectionFailure(result));
+        }
+        trace.fetched(result);
     }
 
     /** Fails the job now: left to its lease, it would be claimed and crash again until its deadline. */

@@ -2,6 +2,7 @@ package dev.asyncgateway.runner;
 
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.outbound.FetchResult;
+import dev.asyncgateway.outbound.ProxyPool;
 import dev.asyncgateway.render.RenderRequest;
 import dev.asyncgateway.render.RenderedPage;
 import dev.asyncgateway.render.Renderer;
@@ -37,12 +38,12 @@ public class RenderStep {
     @Inject
     GatewayConfig config;
 
-    /** One render, within the attempt timeout and the job's remaining time. */
-    public Uni<RenderedPage> render(JobRow job, TargetRequest target, Duration timeLeft) {
+    /** One render, within the attempt timeout and the job's remaining time, through {@code proxy} unless null. */
+    public Uni<RenderedPage> render(JobRow job, TargetRequest target, Duration timeLeft, ProxyPool.Proxy proxy) {
         Duration limit = timeLeft.compareTo(config.fetch().attemptTimeout()) < 0 ? timeLeft : config.fetch().attemptTimeout();
         RenderRequest request = new RenderRequest(target.url(), target.headers().get("User-Agent"),
                 "mobile".equals(target.params().deviceType()), target.params().waitForSelector(), target.params().screenshot(),
-                Optional.empty()); // the proxy pool's choice goes here once it exists
+                Optional.ofNullable(proxy));
         return renderer.render(request, limit).map(page -> withScreenshotHeader(job, page));
     }
 

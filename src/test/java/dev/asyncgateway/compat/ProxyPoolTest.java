@@ -11,8 +11,6 @@ import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -47,7 +45,7 @@ class ProxyPoolTest {
     static final ForwardProxy DE_2 = ForwardProxy.start("de-2");
     static final ForwardProxy GB_WITH_CREDENTIALS = ForwardProxy.start("gb-auth", "scraper", "p@ss w0rd");
     static final ForwardProxy ZZ_LIVE = ForwardProxy.start("zz-live");
-    static final int ZZ_DEAD_PORT = freePort();
+    static final int ZZ_DEAD_PORT = ForwardProxy.unusedPort();
 
     /** Starts the gateway with the pool of the proxies above. */
     public static class Proxies implements QuarkusTestResourceLifecycleManager {
@@ -77,14 +75,6 @@ class ProxyPoolTest {
     @BeforeEach
     void account() {
         apiKey = Api.newAccount();
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private Map<String, Object> job(String path, Map<String, Object> apiParams) {

@@ -18,6 +18,8 @@ public class RenderProfile implements QuarkusTestProfile {
                 Map.entry("gateway.render.network-idle", "200ms"),
                 Map.entry("gateway.render.network-idle-max-wait", "2s"),
                 Map.entry("gateway.render.max-requests-per-page", "100"),
+                // A page that exhausts memory crashes its renderer within a second instead of taking the machine's.
+                Map.entry("gateway.render.page-heap-mb", "64"),
                 Map.entry("gateway.fetch.attempt-timeout", "10s"),
                 Map.entry("gateway.url-policy.allow-private-networks", "false"),
                 Map.entry("gateway.url-policy.allow-cidrs", "127.0.0.1/32"));

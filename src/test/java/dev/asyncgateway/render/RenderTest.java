@@ -2,6 +2,7 @@ package dev.asyncgateway.render;
 
 import dev.asyncgateway.outbound.UrlPolicyViolation;
 import dev.asyncgateway.testsupport.Api;
+import dev.asyncgateway.testsupport.Metrics;
 import dev.asyncgateway.testsupport.PageServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -30,6 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestProfile(RenderProfile.class)
 class RenderTest {
 
+    private static final String CRASHED = "gateway_render_attempts_seconds_count{outcome=\"renderer_crashed\"}";
+    private static final String RENDERED_2XX = "gateway_render_attempts_seconds_count{outcome=\"2xx\"}";
     private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
     private final PageServer pages = PageServer.on("127.0.0.1");
@@ -213,6 +216,7 @@ class RenderTest {
     /** Chromium killed mid-render: that attempt fails, the browser is started again, and the job finishes. */
     @Test
     void aKilledBrowserIsRestartedAndTheJobFinishes() {
+        double restartsBefore = Metrics.value("gateway_render_browser_restarts_total");
         String warm = render(Api.newAccount(), "/js", Map.of());
         assertEquals("finished", ended(warm, Duration.ofSeconds(30)).path("status"));
 
@@ -226,6 +230,47 @@ class RenderTest {
         assertEquals("finished", job.path("status"));
         assertTrue((int) job.path("attempts") >= 2);
         assertTrue(chromium().map(ProcessHandle::pid).orElseThrow() != browser.pid(), "a new browser");
+        assertTrue(Metrics.value("gateway_render_browser_restarts_total") > restartsBefore, "browser restarts counted");
+    }
+
+    /**
+     * A page that allocates without end crashes its renderer at the heap cap: that attempt fails and is retried (the
+     * page is plain on the second visit), and a render of another job at the same time is not disturbed.
+     */
+    @Test
+    void aPageThatExhaustsMemoryCrashesOnlyItsRendererAndItsJobIsRetried() {
+        double crashesBefore = Metrics.value(CRASHED);
+        String hog = render(Api.newAccount(), "/hog?key=" + java.util.UUID.randomUUID(), Map.of());
+        String neighbour = render(Api.newAccount(), "/holding-page?ms=1500", Map.of());
+
+        ExtractableResponse<Response> hogJob = ended(hog, Duration.ofSeconds(60));
+        assertEquals("finished", hogJob.path("status"), () -> String.valueOf(hogJob.path("failReason")));
+        assertEquals(2, (int) hogJob.path("attempts"));
+        assertTrue(hogJob.<String>path("response.body").contains("recovered"));
+        ExtractableResponse<Response> neighbourJob = ended(neighbour, Duration.ofSeconds(60));
+        assertEquals("finished", neighbourJob.path("status"), () -> String.valueOf(neighbourJob.path("failReason")));
+        assertEquals(1, (int) neighbourJob.path("attempts"));
+        assertTrue(Metrics.value(CRASHED) > crashesBefore, "renders that crashed their renderer");
+    }
+
+    /** Pages in use and renders waiting while four renders share two pages; then each render by outcome. */
+    @Test
+    void renderMetersShowPagesInUseRendersWaitingAndOutcomes() {
+        double before = Metrics.value(RENDERED_2XX);
+        String key = Api.newAccount();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            ids.add(render(key, "/holding-page?ms=2000", Map.of()));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> Metrics.value("gateway_render_pages{state=\"in_use\"}") == 2
+                && Metrics.value("gateway_render_pages{state=\"waiting\"}") >= 1);
+        for (String id : ids) {
+            assertEquals("finished", ended(id, Duration.ofSeconds(60)).path("status"));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> Metrics.value("gateway_render_pages{state=\"in_use\"}") == 0);
+        assertEquals(0, Metrics.value("gateway_render_pages{state=\"waiting\"}"));
+        assertTrue(Metrics.value(RENDERED_2XX) >= before + 4, "renders counted: " + (Metrics.value(RENDERED_2XX) - before));
+        assertTrue(Metrics.value("gateway_render_attempts_seconds_sum{outcome=\"2xx\"}") >= 4 * 2.0, "render time counted");
     }
 
     /** The browser process this test JVM started (Chromium's own children are below it). */

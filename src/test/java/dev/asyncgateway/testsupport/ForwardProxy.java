@@ -6,6 +6,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.RequestOptions;
 
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -72,6 +74,15 @@ public final class ForwardProxy implements AutoCloseable {
             return new ForwardProxy(name, user, password);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the forward proxy", e);
+        }
+    }
+
+    /** A port nothing listens on (it was free a moment ago): a proxy of the pool that refuses every connection. */
+    public static int unusedPort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -26,6 +26,7 @@ public final class PageServer {
     private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
     private final AtomicInteger holding = new AtomicInteger();
     private final AtomicInteger maxHolding = new AtomicInteger();
+    private final java.util.Set<String> hogged = ConcurrentHashMap.newKeySet();
     private volatile String refusedBase = "http://127.0.0.2:9";
 
     private PageServer(String host) throws Exception {
@@ -97,6 +98,15 @@ public final class PageServer {
                 .putHeader("Location", refusedBase + "/redirected").end());
         router.get("/navigate-away").handler(ctx -> page(ctx, "<p>navigating</p><script>setTimeout(() =>"
                 + " { location.href = '" + refusedBase + "/navigated'; }, 100)</script>"));
+        // The first visit of each key allocates without end, until the page's heap cap crashes its renderer; later
+        // visits are a plain page, so that a retry can finish.
+        router.get("/hog").handler(ctx -> {
+            if (hogged.add(ctx.request().getParam("key", ""))) {
+                page(ctx, "<p>hog</p><script>const kept = []; for (;;) { kept.push(new Array(1e6).fill(kept.length)); }</script>");
+            } else {
+                page(ctx, "<p>recovered</p>");
+            }
+        });
         router.get("/redirect-js").handler(ctx -> ctx.response().setStatusCode(302).putHeader("Location", "/js").end());
         router.route().handler(ctx -> page(ctx, "<p>" + ctx.request().path() + "</p>"));
         HttpServer server = vertx.createHttpServer().webSocketHandler(socket -> {
