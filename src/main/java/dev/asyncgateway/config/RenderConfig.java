@@ -32,8 +32,11 @@ public interface RenderConfig {
     @WithDefault("2")
     int concurrency();
 
-    /** Renders that may wait for a page; past it an attempt is retried later (fail kind {@code render_queue_full}). */
-    @WithDefault("64")
+    /**
+     * Renders that may wait for a page; past it an attempt is retried later (fail kind {@code render_queue_full}).
+     * A waiting render holds only its job's lease and request in memory, and may wait up to its job's deadline.
+     */
+    @WithDefault("256")
     int queueMax();
 
     /** How long the network must stay quiet after the load event before the DOM is taken. */

@@ -59,32 +59,29 @@ public class Renderer {
     }
 
     /**
-     * One render attempt, over within {@code limit} (waiting for a page included): the page, or the reason there was
-     * none as a {@link FetchResult.Failure}, never a failed {@link Uni}.
+     * One render attempt: the page, or the reason there was none as a {@link FetchResult.Failure}, never a failed
+     * {@link Uni}. Waiting for a page may take the job's whole {@code timeLeft} (its lease is renewed meanwhile, like
+     * every job in flight); the page itself gets {@code pageLimit}, cut to what is left of the job's time then. So a
+     * burst of renders queues behind the pages instead of timing out in the queue and being retried.
      */
-    public Uni<RenderedPage> render(RenderRequest request, Duration limit) {
+    public Uni<RenderedPage> render(RenderRequest request, Duration timeLeft, Duration pageLimit) {
         long start = System.nanoTime();
-        return attempt(request, limit).invoke(page -> metrics.renderAttempt(page.result(), System.nanoTime() - start));
+        return attempt(request, start + timeLeft.toNanos(), pageLimit)
+                .invoke(page -> metrics.renderAttempt(page.result(), System.nanoTime() - start));
     }
 
-    private Uni<RenderedPage> attempt(RenderRequest request, Duration limit) {
+    private Uni<RenderedPage> attempt(RenderRequest request, long jobDeadline, Duration pageLimit) {
         if (request.proxy().map(Renderer::unusable).orElse(false)) {
             // Retried: the next attempt goes through the next matching proxy of the pool.
             return Uni.createFrom().item(failed(new RenderFailure("render_proxy_unsupported",
                     "Chromium cannot authenticate to a SOCKS proxy (" + request.proxy().get().label() + ")", true)));
         }
-        long deadline = System.nanoTime() + limit.toNanos();
         AtomicReference<RenderSlots.Slot> held = new AtomicReference<>();
         return slots.acquire()
+                .ifNoItem().after(Duration.ofNanos(Math.max(1, jobDeadline - System.nanoTime())))
+                .failWith(() -> new RenderFailure("timeout", "no page was free before the job's deadline", true))
                 .invoke(held::set)
-                .chain(slot -> browser.connection())
-                .chain(cdp -> {
-                    RenderSlots.Slot slot = held.getAndSet(null);
-                    PageRender page = new PageRender(vertx.getDelegate(), cdp, request, settings, cpu, config.fetch().maxBodyBytes(),
-                            browser.proxyAuth());
-                    return Uni.createFrom().completionStage(page.start(deadline).whenComplete((page1, failure) -> slot.release()));
-                })
-                .ifNoItem().after(limit.plusSeconds(1)).failWith(() -> new RenderFailure("timeout", "no page within " + limit.toMillis() + " ms", true))
+                .chain(slot -> page(request, held, jobDeadline, pageLimit))
                 .onTermination().invoke(() -> {
                     RenderSlots.Slot unused = held.getAndSet(null);
                     if (unused != null) {
@@ -92,6 +89,22 @@ public class Renderer {
                     }
                 })
                 .onFailure().recoverWithItem(Renderer::failed);
+    }
+
+    /** The page of an attempt that holds its slot, within {@code pageLimit} or what is left of the job's time. */
+    private Uni<RenderedPage> page(RenderRequest request, AtomicReference<RenderSlots.Slot> held, long jobDeadline,
+                                   Duration pageLimit) {
+        Duration left = Duration.ofNanos(Math.max(0, jobDeadline - System.nanoTime()));
+        Duration limit = left.compareTo(pageLimit) < 0 ? left : pageLimit;
+        long deadline = System.nanoTime() + limit.toNanos();
+        return browser.connection()
+                .chain(cdp -> {
+                    RenderSlots.Slot slot = held.getAndSet(null);
+                    PageRender page = new PageRender(vertx.getDelegate(), cdp, request, settings, cpu, config.fetch().maxBodyBytes(),
+                            browser.proxyAuth());
+                    return Uni.createFrom().completionStage(page.start(deadline).whenComplete((page1, failure) -> slot.release()));
+                })
+                .ifNoItem().after(limit.plusSeconds(1)).failWith(() -> new RenderFailure("timeout", "no page within " + limit.toMillis() + " ms", true));
     }
 
     /**

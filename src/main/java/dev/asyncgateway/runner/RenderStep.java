@@ -38,13 +38,15 @@ public class RenderStep {
     @Inject
     GatewayConfig config;
 
-    /** One render, within the attempt timeout and the job's remaining time, through {@code proxy} unless null. */
+    /**
+     * One render through {@code proxy} unless null: it may wait for a page for the job's remaining time, and the page
+     * gets the attempt timeout.
+     */
     public Uni<RenderedPage> render(JobRow job, TargetRequest target, Duration timeLeft, ProxyPool.Proxy proxy) {
-        Duration limit = timeLeft.compareTo(config.fetch().attemptTimeout()) < 0 ? timeLeft : config.fetch().attemptTimeout();
         RenderRequest request = new RenderRequest(target.url(), target.headers().get("User-Agent"),
                 "mobile".equals(target.params().deviceType()), target.params().waitForSelector(), target.params().screenshot(),
                 Optional.ofNullable(proxy));
-        return renderer.render(request, limit).map(page -> withScreenshotHeader(job, page));
+        return renderer.render(request, timeLeft, config.fetch().attemptTimeout()).map(page -> withScreenshotHeader(job, page));
     }
 
     /** Stores the screenshot when the job is finishing with this page; other outcomes keep none. */

@@ -181,6 +181,21 @@ class RenderTest {
         assertEquals(2, pages.maxHolding());
     }
 
+    /** Eight 3-second pages on two: the last ones wait 9 s, past the 10 s attempt timeout once their page is done. */
+    @Test
+    void rendersWaitingForAPageDoNotUseUpTheirAttempt() {
+        String key = Api.newAccount();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            ids.add(render(key, "/holding-page?ms=3000", Map.of()));
+        }
+        for (String id : ids) {
+            ExtractableResponse<Response> job = ended(id, Duration.ofSeconds(90));
+            assertEquals("finished", job.path("status"));
+            assertEquals(1, (int) job.path("attempts"), "job " + id + " was retried");
+        }
+    }
+
     @Test
     void aPageMakingTooManyRequestsFails() {
         String id = render(Api.newAccount(), "/many", Map.of());
