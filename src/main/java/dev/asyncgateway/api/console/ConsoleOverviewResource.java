@@ -36,7 +36,7 @@ public class ConsoleOverviewResource {
     private static final Duration DAY_BUCKET = Duration.ofMinutes(30);
 
     @Inject
-    ConsoleSessions sessions;
+    ConsoleActions actions;
 
     @Inject
     ConsoleFrames frames;
@@ -50,7 +50,7 @@ public class ConsoleOverviewResource {
     @GET
     @Operation(hidden = true)
     public Uni<Response> overview(@CookieParam(ConsoleSessions.COOKIE) String cookie) {
-        return sessions.resolve(cookie).chain(session -> {
+        return actions.signedIn(cookie).chain(session -> {
             var accountId = session.accountId();
             return store.series(accountId, HOUR_BUCKET, HOUR).chain(hour -> store.series(accountId, DAY_BUCKET, DAY)
                     .chain(day -> store.failingReceivers(accountId, HOUR)
