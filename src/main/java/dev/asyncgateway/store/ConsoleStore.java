@@ -38,6 +38,13 @@ public class ConsoleStore {
                               Double p95Seconds, long delivered, long deliveriesEnded) {
     }
 
+    /**
+     * The overview's buckets, and the p50 and p95 of created-to-ended over every job that ended in the whole window
+     * (a percentile of the window is not any function of its buckets' percentiles); null when none ended.
+     */
+    public record StatsSeries(List<StatsBucket> buckets, Double p50Seconds, Double p95Seconds) {
+    }
+
     public record FailingReceiver(String receiver, long failures, OffsetDateTime lastAt, Integer lastStatus,
                                   String lastErrorKind) {
     }
@@ -63,7 +70,8 @@ public class ConsoleStore {
 
     /**
      * Buckets of $2 over the last $3: jobs created, jobs ended (and how many finished), the p50 and p95 of
-     * created-to-ended, deliveries ended (and how many delivered). $1 limits it to one account; null is every account.
+     * created-to-ended, deliveries ended (and how many delivered); on every row, the p50 and p95 of the whole window
+     * from the same ended jobs. $1 limits it to one account; null is every account.
      */
     private static final String SERIES = """
             with buckets as (
@@ -71,13 +79,20 @@ public class ConsoleStore {
             ), created as (
                 select date_bin(($2::int * interval '1 second'), created_at, timestamptz 'epoch') as b, count(*) as n
                 from job where ($1::uuid is null or account_id = $1) and created_at >= now() - ($3::int * interval '1 second') group by 1
+            ), ended_jobs as (
+                select finished_at, status, extract(epoch from finished_at - created_at) as seconds
+                from job where status <> 'running' and ($1::uuid is null or account_id = $1)
+                  and finished_at >= now() - ($3::int * interval '1 second')
             ), ended as (
                 select date_bin(($2::int * interval '1 second'), finished_at, timestamptz 'epoch') as b,
                        count(*) filter (where status = 'finished') as finished, count(*) as ended,
-                       percentile_cont(0.5) within group (order by extract(epoch from finished_at - created_at)) as p50,
-                       percentile_cont(0.95) within group (order by extract(epoch from finished_at - created_at)) as p95
-                from job where status <> 'running' and ($1::uuid is null or account_id = $1)
-                  and finished_at >= now() - ($3::int * interval '1 second') group by 1
+                       percentile_cont(0.5) within group (order by seconds) as p50,
+                       percentile_cont(0.95) within group (order by seconds) as p95
+                from ended_jobs group by 1
+            ), whole as (
+                select percentile_cont(0.5) within group (order by seconds) as p50,
+                       percentile_cont(0.95) within group (order by seconds) as p95
+                from ended_jobs
             ), deliveries as (
                 select date_bin(($2::int * interval '1 second'), ended_at, timestamptz 'epoch') as b,
                        count(*) filter (where status = 'delivered') as delivered, count(*) as ended
@@ -85,8 +100,9 @@ public class ConsoleStore {
                   and ended_at >= now() - ($3::int * interval '1 second') group by 1
             )
             select bk.b, coalesce(c.n, 0) as created, coalesce(e.finished, 0) as finished, coalesce(e.ended, 0) as ended,
-                   e.p50, e.p95, coalesce(d.delivered, 0) as delivered, coalesce(d.ended, 0) as deliveries_ended
-            from buckets bk
+                   e.p50, e.p95, coalesce(d.delivered, 0) as delivered, coalesce(d.ended, 0) as deliveries_ended,
+                   w.p50 as window_p50, w.p95 as window_p95
+            from buckets bk cross join whole w
             left join created c on c.b = bk.b left join ended e on e.b = bk.b left join deliveries d on d.b = bk.b
             order by bk.b""";
 
@@ -129,9 +145,9 @@ public class ConsoleStore {
         });
     }
 
-    public Uni<List<StatsBucket>> series(UUID accountId, Duration bucket, Duration span) {
+    public Uni<StatsSeries> series(UUID accountId, Duration bucket, Duration span) {
         Tuple params = Tuple.from(Arrays.asList(accountId, interval(bucket), interval(span)));
-        return pool.preparedQuery(SERIES).execute(params).map(ConsoleStore::buckets);
+        return pool.preparedQuery(SERIES).execute(params).map(ConsoleStore::series);
     }
 
     public Uni<List<FailingReceiver>> failingReceivers(UUID accountId, Duration span) {
@@ -171,14 +187,18 @@ public class ConsoleStore {
                 .map(rows -> rows.iterator().hasNext() ? rows.iterator().next().getString("name") : null);
     }
 
-    private static List<StatsBucket> buckets(RowSet<Row> rows) {
+    private static StatsSeries series(RowSet<Row> rows) {
         List<StatsBucket> list = new ArrayList<>(rows.size());
+        Double p50 = null;
+        Double p95 = null;
         for (Row row : rows) {
             list.add(new StatsBucket(row.getOffsetDateTime("b"), row.getLong("created"), row.getLong("finished"),
                     row.getLong("ended"), number(row, "p50"), number(row, "p95"), row.getLong("delivered"),
                     row.getLong("deliveries_ended")));
+            p50 = number(row, "window_p50");
+            p95 = number(row, "window_p95");
         }
-        return list;
+        return new StatsSeries(list, p50, p95);
     }
 
     private static Double number(Row row, String column) {

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,19 @@ public final class Jobs {
                 + " values (?, ?, 'http://gateway.test/jobs/' || ?, ?, ?, now() + interval '1 hour')",
                 id, accountId(apiKey), id.toString(), url, callbackUrl);
         return id.toString();
+    }
+
+    /**
+     * Stores finished jobs of the account that all ended at {@code ended}, each taking one of these many seconds
+     * from submission: latencies an assertion knows exactly.
+     */
+    public static void insertEnded(UUID accountId, OffsetDateTime ended, int... seconds) {
+        for (int s : seconds) {
+            UUID id = UUID.randomUUID();
+            execute("insert into job (id, account_id, status, status_url, url, deadline_at, created_at, finished_at)"
+                    + " values (?, ?, 'finished', ?, 'http://target.test/', ?, ?, ?)",
+                    id, accountId, "http://gateway.test/jobs/" + id, ended, ended.minusSeconds(s), ended);
+        }
     }
 
     public static long count(String sql, Object... params) {

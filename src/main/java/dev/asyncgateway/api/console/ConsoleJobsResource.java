@@ -58,7 +58,7 @@ public class ConsoleJobsResource {
             "resent", "The callback was queued again; its attempts appear below as they happen.");
 
     @Inject
-    ConsoleSessions sessions;
+    ConsoleActions actions;
 
     @Inject
     ConsoleFrames frames;
@@ -93,7 +93,7 @@ public class ConsoleJobsResource {
         ConsoleViews.Filters filters = new ConsoleViews.Filters(blankToNull(status), blankToNull(project),
                 blankToNull(batch), blankToNull(from), blankToNull(to), blankToNull(q));
         int pageSize = config.pageSize();
-        return sessions.resolve(cookie).map(ConsoleSession::requireAccount).chain(session -> ConsoleHttp.guarded(() -> {
+        return actions.account(cookie).chain(session -> ConsoleHttp.guarded(() -> {
             ConsoleStore.JobFilter filter = filter(session.accountId(), filters);
             Cursor cursor = Cursor.decode(blankToNull(after));
             return store.searchJobs(filter, cursor == null ? null : cursor.createdAt(), cursor == null ? null : cursor.id(),
@@ -115,8 +115,7 @@ public class ConsoleJobsResource {
     @Operation(hidden = true)
     public Uni<Response> job(@CookieParam(ConsoleSessions.COOKIE) String cookie, @PathParam("id") String id,
                              @QueryParam("done") String done) {
-        return sessions.resolve(cookie).map(ConsoleSession::requireAccount)
-                .chain(session -> page(session, id, 200, done == null ? null : NOTICES.get(done), null));
+        return actions.account(cookie).chain(session -> page(session, id, 200, done == null ? null : NOTICES.get(done), null));
     }
 
     @POST
@@ -125,9 +124,8 @@ public class ConsoleJobsResource {
     @Operation(hidden = true)
     public Uni<Response> cancel(@CookieParam(ConsoleSessions.COOKIE) String cookie, @PathParam("id") String id,
                                 @FormParam("csrf") String csrf) {
-        return sessions.resolve(cookie).map(ConsoleSession::requireAccount).invoke(session -> session.requireCsrf(csrf))
-                .chain(session -> ConsoleHttp.guarded(() -> cancellation.cancel(jobId(id), session.accountId()))
-                        .map(job -> ConsoleHttp.redirect("/console/jobs/" + job.id() + "?done=cancelled")));
+        return actions.post(actions.account(cookie), csrf, session -> cancellation.cancel(jobId(id), session.accountId()),
+                ConsoleActions.redirect(job -> "/console/jobs/" + job.id() + "?done=cancelled"), ConsoleActions.FailurePage.ERROR_PAGE);
     }
 
     @POST
@@ -136,12 +134,10 @@ public class ConsoleJobsResource {
     @Operation(hidden = true)
     public Uni<Response> resend(@CookieParam(ConsoleSessions.COOKIE) String cookie, @PathParam("id") String id,
                                 @FormParam("csrf") String csrf) {
-        return sessions.resolve(cookie).map(ConsoleSession::requireAccount).invoke(session -> session.requireCsrf(csrf))
-                .chain(session -> ConsoleHttp.guarded(() -> callbacks.retry(jobId(id), session.accountId()))
-                        .map(job -> ConsoleHttp.redirect("/console/jobs/" + job.id() + "?done=resent"))
-                        // A conflict (no callback URL, a delivery in progress) is shown on the job's page.
-                        .onFailure(ConsoleFailure.class).recoverWithUni(e -> ((ConsoleFailure) e).status() == 409
-                                ? page(session, id, 409, null, e.getMessage()) : Uni.createFrom().failure(e)));
+        return actions.post(actions.account(cookie), csrf, session -> callbacks.retry(jobId(id), session.accountId()),
+                ConsoleActions.redirect(job -> "/console/jobs/" + job.id() + "?done=resent"),
+                // A conflict (no callback URL, a delivery in progress) is shown on the job's page.
+                (session, e) -> e.status() == 409 ? page(session, id, 409, null, e.getMessage()) : Uni.createFrom().failure(e));
     }
 
     private Uni<Response> page(ConsoleSession session, String id, int status, String notice, String error) {

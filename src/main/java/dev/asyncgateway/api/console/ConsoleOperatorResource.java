@@ -36,7 +36,7 @@ public class ConsoleOperatorResource {
     private static final int MAX_ACCOUNTS = 200;
 
     @Inject
-    ConsoleSessions sessions;
+    ConsoleActions actions;
 
     @Inject
     ConsoleFrames frames;
@@ -63,7 +63,7 @@ public class ConsoleOperatorResource {
     @GET
     @Operation(hidden = true)
     public Uni<Response> page(@CookieParam(ConsoleSessions.COOKIE) String cookie) {
-        return operator(cookie).chain(session -> render(session, 200, new Extras(null, null, null, null)));
+        return actions.operator(cookie).chain(session -> render(session, 200, new Extras(null, null, null, null)));
     }
 
     @POST
@@ -72,15 +72,14 @@ public class ConsoleOperatorResource {
     @Operation(hidden = true)
     public Uni<Response> createAccount(@CookieParam(ConsoleSessions.COOKIE) String cookie, @FormParam("csrf") String csrf,
                                        @FormParam("name") String name) {
-        return operator(cookie).invoke(session -> session.requireCsrf(csrf)).chain(session -> {
-            String trimmed = name == null ? "" : name.trim();
+        String trimmed = name == null ? "" : name.trim();
+        return actions.post(actions.operator(cookie), csrf, session -> {
             if (trimmed.isEmpty() || trimmed.length() > NAME_MAX_LENGTH || trimmed.chars().anyMatch(Character::isISOControl)) {
-                return render(session, 400, new Extras(null, null, null,
-                        "The name must have 1 to " + NAME_MAX_LENGTH + " characters, without control characters."));
+                throw new ConsoleFailure(400,
+                        "The name must have 1 to " + NAME_MAX_LENGTH + " characters, without control characters.");
             }
-            return accounts.create(trimmed)
-                    .chain(created -> render(session, 201, new Extras(created.name(), created.apiKey(), null, null)));
-        });
+            return accounts.create(trimmed);
+        }, (session, created) -> render(session, 201, new Extras(created.name(), created.apiKey(), null, null)), this::error);
     }
 
     @POST
@@ -88,15 +87,12 @@ public class ConsoleOperatorResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Operation(hidden = true)
     public Uni<Response> drain(@CookieParam(ConsoleSessions.COOKIE) String cookie, @FormParam("csrf") String csrf) {
-        return operator(cookie).invoke(session -> session.requireCsrf(csrf)).chain(session ->
-                ConsoleHttp.guarded(() -> drain.drain())
-                        .chain(report -> render(session, 200, new Extras(null, null, report, null)))
-                        .onFailure(ConsoleFailure.class).recoverWithUni(e -> render(session, ((ConsoleFailure) e).status(),
-                                new Extras(null, null, null, e.getMessage()))));
+        return actions.post(actions.operator(cookie), csrf, session -> drain.drain(),
+                (session, report) -> render(session, 200, new Extras(null, null, report, null)), this::error);
     }
 
-    private Uni<ConsoleSession> operator(String cookie) {
-        return sessions.resolve(cookie).map(ConsoleSession::requireOperator);
+    private Uni<Response> error(ConsoleSession session, ConsoleFailure e) {
+        return render(session, e.status(), new Extras(null, null, null, e.getMessage()));
     }
 
     private Uni<Response> render(ConsoleSession session, int status, Extras extras) {

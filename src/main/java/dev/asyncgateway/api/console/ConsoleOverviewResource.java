@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.asyncgateway.store.ConsoleStore;
 import dev.asyncgateway.store.ConsoleStore.StatsBucket;
+import dev.asyncgateway.store.ConsoleStore.StatsSeries;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.CookieParam;
@@ -36,7 +37,7 @@ public class ConsoleOverviewResource {
     private static final Duration DAY_BUCKET = Duration.ofMinutes(30);
 
     @Inject
-    ConsoleSessions sessions;
+    ConsoleActions actions;
 
     @Inject
     ConsoleFrames frames;
@@ -50,7 +51,7 @@ public class ConsoleOverviewResource {
     @GET
     @Operation(hidden = true)
     public Uni<Response> overview(@CookieParam(ConsoleSessions.COOKIE) String cookie) {
-        return sessions.resolve(cookie).chain(session -> {
+        return actions.signedIn(cookie).chain(session -> {
             var accountId = session.accountId();
             return store.series(accountId, HOUR_BUCKET, HOUR).chain(hour -> store.series(accountId, DAY_BUCKET, DAY)
                     .chain(day -> store.failingReceivers(accountId, HOUR)
@@ -61,47 +62,35 @@ public class ConsoleOverviewResource {
                                                 : f.lastErrorKind() == null ? "–" : f.lastErrorKind())).toList();
                                 return ConsoleHttp.html(ConsoleTemplates.overview(new ConsoleViews.OverviewView(frame,
                                         figures(hour, HOUR_BUCKET), figures(day, DAY_BUCKET),
-                                        List.of(chart("hour", "Last hour", hour, HOUR_BUCKET),
-                                                chart("day", "Last day", day, DAY_BUCKET)),
+                                        List.of(chart("hour", "Last hour", hour.buckets(), HOUR_BUCKET),
+                                                chart("day", "Last day", day.buckets(), DAY_BUCKET)),
                                         failingLines)));
                             }))));
         });
     }
 
-    private static List<ConsoleViews.Figure> figures(List<StatsBucket> buckets, Duration bucket) {
+    private static List<ConsoleViews.Figure> figures(StatsSeries series, Duration bucket) {
         long created = 0;
         long finished = 0;
         long ended = 0;
         long delivered = 0;
         long deliveriesEnded = 0;
-        Double p50 = null;
-        Double p95 = null;
-        for (StatsBucket b : buckets) {
+        for (StatsBucket b : series.buckets()) {
             created += b.created();
             finished += b.finished();
             ended += b.ended();
             delivered += b.delivered();
             deliveriesEnded += b.deliveriesEnded();
-            // The worst bucket: a figure an operator acts on, and honest without the raw latencies.
-            p50 = max(p50, b.p50Seconds());
-            p95 = max(p95, b.p95Seconds());
         }
-        double minutes = Math.max(1, buckets.size() * bucket.toMinutes());
+        double minutes = Math.max(1, series.buckets().size() * bucket.toMinutes());
         List<ConsoleViews.Figure> figures = new ArrayList<>();
         figures.add(new ConsoleViews.Figure("Jobs per minute", String.format(Locale.ROOT, "%.2f", created / minutes)));
         figures.add(new ConsoleViews.Figure("Jobs submitted", Long.toString(created)));
         figures.add(new ConsoleViews.Figure("Success rate", ConsoleFormat.percent(finished, ended)));
         figures.add(new ConsoleViews.Figure("Callback delivery rate", ConsoleFormat.percent(delivered, deliveriesEnded)));
-        figures.add(new ConsoleViews.Figure("p50 latency (worst interval)", ConsoleFormat.seconds(p50)));
-        figures.add(new ConsoleViews.Figure("p95 latency (worst interval)", ConsoleFormat.seconds(p95)));
+        figures.add(new ConsoleViews.Figure("p50 latency", ConsoleFormat.seconds(series.p50Seconds())));
+        figures.add(new ConsoleViews.Figure("p95 latency", ConsoleFormat.seconds(series.p95Seconds())));
         return figures;
-    }
-
-    private static Double max(Double a, Double b) {
-        if (a == null || b == null) {
-            return a == null ? b : a;
-        }
-        return Double.valueOf(Math.max(a, b));
     }
 
     /** The series as uPlot takes them (x in epoch seconds, then one array per line), JSON in a data attribute. */

@@ -28,6 +28,9 @@ public class ConsoleSignInResource {
     @Inject
     ConsoleSessions sessions;
 
+    @Inject
+    ConsoleActions actions;
+
     @Context
     HttpServerRequest request;
 
@@ -71,11 +74,9 @@ public class ConsoleSignInResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Operation(hidden = true)
     public Uni<Response> signOut(@CookieParam(ConsoleSessions.COOKIE) String cookie, @FormParam("csrf") String csrf) {
-        return sessions.resolve(cookie)
-                .invoke(session -> session.requireCsrf(csrf))
-                .chain(() -> sessions.signOut(cookie))
-                .map(ignored -> Response.seeOther(java.net.URI.create("/console/sign-in"))
-                        .cookie(sessions.clearedCookie(secure())).build());
+        return actions.post(actions.signedIn(cookie), csrf, session -> sessions.signOut(cookie),
+                (session, ignored) -> Uni.createFrom().item(Response.seeOther(java.net.URI.create("/console/sign-in"))
+                        .cookie(sessions.clearedCookie(secure())).build()), ConsoleActions.FailurePage.ERROR_PAGE);
     }
 
     /** Each form gets a fresh double-submit token: the cookie and the hidden field must agree on the post. */

@@ -33,6 +33,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * The account's webhooks: account and project settings as forms (header values masked; a value left empty keeps
@@ -52,7 +54,7 @@ public class ConsoleWebhooksResource {
             "deleted", "The project webhook was deleted.");
 
     @Inject
-    ConsoleSessions sessions;
+    ConsoleActions actions;
 
     @Inject
     ConsoleFrames frames;
@@ -95,7 +97,7 @@ public class ConsoleWebhooksResource {
                               @QueryParam("confirm") String confirm) {
         Extras extras = "rotate".equals(confirm) ? new Extras(null, false, true, null, null, null)
                 : Extras.notice(done == null ? null : NOTICES.get(done));
-        return account(cookie).chain(session -> render(session, 200, extras));
+        return actions.account(cookie).chain(session -> render(session, 200, extras));
     }
 
     @POST
@@ -103,13 +105,11 @@ public class ConsoleWebhooksResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Operation(hidden = true)
     public Uni<Response> saveAccount(@CookieParam(ConsoleSessions.COOKIE) String cookie, MultivaluedMap<String, String> form) {
-        return account(cookie).invoke(session -> session.requireCsrf(form.getFirst("csrf"))).chain(session ->
-                ConsoleHttp.guarded(() -> settings.account(session.accountId()).chain(current -> {
-                    ObjectNode body = formSettings(form, current);
-                    body.put("notificationUrl", unmasked(text(form, "notificationUrl"), current.notificationUrl()));
-                    return settings.replaceAccount(session.accountId(), parser.parse(body, true));
-                })).map(saved -> ConsoleHttp.redirect("/console/webhooks?done=account"))
-                        .onFailure(ConsoleFailure.class).recoverWithUni(e -> formError(session, (ConsoleFailure) e)));
+        return post(cookie, form, session -> settings.account(session.accountId()).chain(current -> {
+            ObjectNode body = formSettings(form, current);
+            body.put("notificationUrl", unmasked(text(form, "notificationUrl"), current.notificationUrl()));
+            return settings.replaceAccount(session.accountId(), parser.parse(body, true));
+        }), ConsoleActions.redirect(saved -> "/console/webhooks?done=account"), this::formError);
     }
 
     @POST
@@ -118,17 +118,15 @@ public class ConsoleWebhooksResource {
     @Operation(hidden = true)
     public Uni<Response> saveProject(@CookieParam(ConsoleSessions.COOKIE) String cookie, MultivaluedMap<String, String> form) {
         String project = text(form, "project");
-        return account(cookie).invoke(session -> session.requireCsrf(form.getFirst("csrf"))).chain(session ->
-                ConsoleHttp.guarded(() -> {
-                    if (project == null || project.length() > 200) {
-                        throw new ConsoleFailure(400, "A project name of 1 to 200 characters is required.");
-                    }
-                    return settings.project(session.accountId(), project)
-                            .onFailure().recoverWithItem(new WebhookSettings(null, List.of(), WebhookSettings.JSON, null))
-                            .chain(current -> settings.replaceProject(session.accountId(), project,
-                                    parser.parse(formSettings(form, current), false)));
-                }).map(saved -> ConsoleHttp.redirect("/console/webhooks?done=project"))
-                        .onFailure(ConsoleFailure.class).recoverWithUni(e -> formError(session, (ConsoleFailure) e)));
+        return post(cookie, form, session -> {
+            if (project == null || project.length() > 200) {
+                throw new ConsoleFailure(400, "A project name of 1 to 200 characters is required.");
+            }
+            return settings.project(session.accountId(), project)
+                    .onFailure().recoverWithItem(new WebhookSettings(null, List.of(), WebhookSettings.JSON, null))
+                    .chain(current -> settings.replaceProject(session.accountId(), project,
+                            parser.parse(formSettings(form, current), false)));
+        }, ConsoleActions.redirect(saved -> "/console/webhooks?done=project"), this::formError);
     }
 
     @POST
@@ -136,9 +134,8 @@ public class ConsoleWebhooksResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Operation(hidden = true)
     public Uni<Response> deleteProject(@CookieParam(ConsoleSessions.COOKIE) String cookie, MultivaluedMap<String, String> form) {
-        return account(cookie).invoke(session -> session.requireCsrf(form.getFirst("csrf"))).chain(session ->
-                ConsoleHttp.guarded(() -> settings.deleteProject(session.accountId(), text(form, "project")))
-                        .map(ignored -> ConsoleHttp.redirect("/console/webhooks?done=deleted")));
+        return post(cookie, form, session -> settings.deleteProject(session.accountId(), text(form, "project")),
+                ConsoleActions.redirect(ignored -> "/console/webhooks?done=deleted"), ConsoleActions.FailurePage.ERROR_PAGE);
     }
 
     @POST
@@ -146,9 +143,9 @@ public class ConsoleWebhooksResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Operation(hidden = true)
     public Uni<Response> showSecret(@CookieParam(ConsoleSessions.COOKIE) String cookie, MultivaluedMap<String, String> form) {
-        return account(cookie).invoke(session -> session.requireCsrf(form.getFirst("csrf"))).chain(session ->
-                settings.secret(session.accountId())
-                        .chain(secret -> render(session, 200, new Extras(secret, false, false, null, null, null))));
+        return post(cookie, form, session -> settings.secret(session.accountId()),
+                (session, secret) -> render(session, 200, new Extras(secret, false, false, null, null, null)),
+                ConsoleActions.FailurePage.ERROR_PAGE);
     }
 
     @POST
@@ -156,15 +153,14 @@ public class ConsoleWebhooksResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Operation(hidden = true)
     public Uni<Response> rotate(@CookieParam(ConsoleSessions.COOKIE) String cookie, MultivaluedMap<String, String> form) {
-        return account(cookie).invoke(session -> session.requireCsrf(form.getFirst("csrf"))).chain(session -> {
+        return post(cookie, form, session -> {
             if (!"yes".equals(form.getFirst("confirm"))) {
-                return render(session, 400, new Extras(null, false, true, null, null,
-                        "Tick the confirmation to rotate the secret."));
+                throw new ConsoleFailure(400, "Tick the confirmation to rotate the secret.");
             }
-            return settings.rotateSecret(session.accountId())
-                    .chain(secret -> render(session, 200, new Extras(secret, true, false, null,
-                            "The secret was rotated. The previous one keeps signing alongside it for a while.", null)));
-        });
+            return settings.rotateSecret(session.accountId());
+        }, (session, secret) -> render(session, 200, new Extras(secret, true, false, null,
+                "The secret was rotated. The previous one keeps signing alongside it for a while.", null)),
+                (session, e) -> render(session, e.status(), new Extras(null, false, true, null, null, e.getMessage())));
     }
 
     @POST
@@ -173,14 +169,15 @@ public class ConsoleWebhooksResource {
     @Operation(hidden = true)
     public Uni<Response> test(@CookieParam(ConsoleSessions.COOKIE) String cookie, MultivaluedMap<String, String> form) {
         String url = text(form, "url");
-        return account(cookie).invoke(session -> session.requireCsrf(form.getFirst("csrf"))).chain(session ->
-                ConsoleHttp.guarded(() -> testSender.send(session.accountId(), url))
-                        .chain(result -> render(session, 200, new Extras(null, false, false, testResult(url, result), null, null)))
-                        .onFailure(ConsoleFailure.class).recoverWithUni(e -> formError(session, (ConsoleFailure) e)));
+        return post(cookie, form, session -> testSender.send(session.accountId(), url),
+                (session, result) -> render(session, 200, new Extras(null, false, false, testResult(url, result), null, null)),
+                this::formError);
     }
 
-    private Uni<ConsoleSession> account(String cookie) {
-        return sessions.resolve(cookie).map(ConsoleSession::requireAccount);
+    /** Every form of this page is the account's, with its CSRF token among the fields. */
+    private <T> Uni<Response> post(String cookie, MultivaluedMap<String, String> form, Function<ConsoleSession, Uni<T>> step,
+                                   BiFunction<ConsoleSession, T, Uni<Response>> answer, ConsoleActions.FailurePage failures) {
+        return actions.post(actions.account(cookie), form.getFirst("csrf"), step, answer, failures);
     }
 
     private Uni<Response> formError(ConsoleSession session, ConsoleFailure e) {

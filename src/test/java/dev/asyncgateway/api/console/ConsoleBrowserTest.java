@@ -4,6 +4,7 @@ import com.deque.html.axecore.results.Results;
 import com.deque.html.axecore.results.Rule;
 import com.deque.html.axecore.selenium.AxeBuilder;
 import dev.asyncgateway.testsupport.Api;
+import dev.asyncgateway.testsupport.Jobs;
 import dev.asyncgateway.testsupport.TargetServer;
 import dev.asyncgateway.testsupport.WebhookReceiver;
 import dev.asyncgateway.testsupport.WebhookReceiver.Answer;
@@ -21,12 +22,13 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
@@ -35,8 +37,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -211,6 +220,29 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void jobListFiltersByCreationTime() {
+        TestAccount account = Webhooks.newAccount();
+        String january = createdAt(Webhooks.submitJob(account.apiKey(), Map.of()), "2025-01-15T12:00:00Z");
+        String march = createdAt(Webhooks.submitJob(account.apiKey(), Map.of()), "2025-03-15T12:00:00Z");
+        String now = Webhooks.submitJob(account.apiKey(), Map.of());
+        signIn(account.apiKey());
+        open("/console/jobs");
+        assertEquals(Set.of(january, march, now), listedJobs());
+
+        // Chromium's date-and-time field takes typed keys in the locale's order; the value is what the form posts.
+        setValue(driver.findElement(By.id("from")), "2025-02-01T00:00");
+        setValue(driver.findElement(By.id("to")), "2025-04-01T00:00");
+        navigate(driver.findElement(By.cssSelector("form.filters button[type=submit]")));
+        assertEquals(Set.of(march), listedJobs(), "created from February, before April");
+        assertEquals("2025-02-01T00:00", driver.findElement(By.id("from")).getAttribute("value"), "the filter stays");
+
+        setValue(driver.findElement(By.id("to")), "");
+        navigate(driver.findElement(By.cssSelector("form.filters button[type=submit]")));
+        assertEquals(Set.of(march, now), listedJobs(), "created from February");
+        accessible("jobs filtered by time");
+    }
+
+    @Test
     void webhookHeadersAreMaskedAndTheSecretRotatesAfterConfirmation() {
         TestAccount account = Webhooks.newAccount();
         String path = WebhookReceiver.newPath();
@@ -253,12 +285,55 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void projectWebhookKeepsItsHeaderMaskedAndSendsIt() {
+        TestAccount account = Webhooks.newAccount();
+        String path = WebhookReceiver.newPath();
+        signIn(account.apiKey());
+        open("/console/webhooks");
+        driver.findElement(By.id("new-project")).sendKeys("shop");
+        driver.findElement(By.id("new-url")).sendKeys(receiver.url(path));
+        navigate(driver.findElement(By.xpath("//button[normalize-space()='Add project webhook']")));
+        assertTrue(driver.getCurrentUrl().endsWith("?done=project"));
+
+        WebElement project = driver.findElement(By.cssSelector("details.project"));
+        assertTrue(project.findElement(By.tagName("summary")).getText().startsWith("shop: "));
+        project.findElement(By.tagName("summary")).click();
+        project.findElement(By.name("header-key-0")).sendKeys("X-Shop-Token");
+        project.findElement(By.name("header-value-0")).sendKeys("projectsecretvalue");
+        navigate(project.findElement(By.xpath(".//button[normalize-space()='Save']")));
+        assertTrue(driver.getCurrentUrl().endsWith("?done=project"));
+
+        project = driver.findElement(By.cssSelector("details.project"));
+        assertEquals("X-Shop-Token", project.findElement(By.name("header-key-0")).getAttribute("value"));
+        assertTrue(project.findElement(By.name("header-value-0")).getAttribute("placeholder").contains("proj****"));
+        assertEquals("", project.findElement(By.name("header-value-0")).getAttribute("value"));
+        assertFalse(driver.getPageSource().contains("projectsecretvalue"), "header values are masked");
+        accessible("webhooks with a project");
+
+        // The project's jobs call back with the stored value; the account has no webhook of its own.
+        Webhooks.submitJob(account.apiKey(), Map.of("project", "shop"));
+        assertEquals("projectsecretvalue", receiver.awaitRequests(path, 1).get(0).header("x-shop-token"));
+    }
+
+    @Test
+    void operatorDrainShowsItsReport() {
+        TestAccount account = Webhooks.newAccount();
+        String due = Jobs.insertDue(account.apiKey(), TargetServer.get().url("/ok"), null);
+        signInAsOperator();
+        navigate(driver.findElement(By.xpath("//button[normalize-space()='Drain due work']")));
+
+        Map<String, String> report = pairs(driver.findElement(By.cssSelector("#drain-report dl")));
+        assertEquals("yes", report.get("Drained"), report.toString());
+        assertTrue(report.get("Took").matches("\\d+ ms"), report.toString());
+        assertTrue(report.get("Jobs due / queued").startsWith("0 / "), report.toString());
+        assertTrue(report.get("Deliveries due / queued").startsWith("0 / "), report.toString());
+        assertFalse("running".equals(Jobs.row(due).get("status")), "the due job ran before the drain answered");
+        accessible("operator after a drain");
+    }
+
+    @Test
     void operatorCreatesAnAccountAndSeesItsKeyOnce() {
-        open("/console/sign-in");
-        driver.findElement(By.cssSelector("input[name=as][value=operator]")).click();
-        driver.findElement(By.id("secret")).sendKeys(Api.ADMIN_TOKEN);
-        navigate(driver.findElement(By.cssSelector("form button[type=submit]")));
-        assertTrue(driver.getCurrentUrl().endsWith("/console/operator"));
+        signInAsOperator();
         driver.findElement(By.id("account-name")).sendKeys("<b>ops</b>" + HOSTILE);
         navigate(driver.findElement(By.xpath("//button[normalize-space()='Create account']")));
         String key = driver.findElement(By.id("created-key")).getText();
@@ -289,10 +364,63 @@ class ConsoleBrowserTest {
         screenshot("overview");
     }
 
+    @Test
+    void overviewShowsTheWindowsPercentilesNotTheWorstMinutes() {
+        TestAccount account = Webhooks.newAccount();
+        OffsetDateTime minute = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MINUTES);
+        UUID accountId = UUID.fromString(account.id());
+        Jobs.insertEnded(accountId, minute.minusMinutes(10), 100);
+        Jobs.insertEnded(accountId, minute.minusMinutes(5), 1, 2, 3, 4, 5, 6, 7, 8, 9);
+        signIn(account.apiKey());
+        open("/console/overview");
+
+        // Of 1..9 s and 100 s; the worst minute would say 100 s for both.
+        Map<String, String> hour = pairs(driver.findElement(By.cssSelector("section[aria-labelledby=hour-h] dl")));
+        assertEquals("5.50 s", hour.get("p50 latency"), hour.toString());
+        assertEquals("59.05 s", hour.get("p95 latency"), hour.toString());
+        Map<String, String> day = pairs(driver.findElement(By.cssSelector("section[aria-labelledby=day-h] dl")));
+        assertEquals("5.50 s", day.get("p50 latency"), day.toString());
+        assertEquals("59.05 s", day.get("p95 latency"), day.toString());
+    }
+
     private void signIn(String apiKey) {
         open("/console/sign-in");
         driver.findElement(By.id("secret")).sendKeys(apiKey);
         navigate(driver.findElement(By.cssSelector("form button[type=submit]")));
+    }
+
+    private void signInAsOperator() {
+        open("/console/sign-in");
+        driver.findElement(By.cssSelector("input[name=as][value=operator]")).click();
+        driver.findElement(By.id("secret")).sendKeys(Api.ADMIN_TOKEN);
+        navigate(driver.findElement(By.cssSelector("form button[type=submit]")));
+        assertTrue(driver.getCurrentUrl().endsWith("/console/operator"));
+    }
+
+    /** The job ids the list shows. */
+    private Set<String> listedJobs() {
+        return driver.findElements(By.cssSelector("a[data-job-id]")).stream().map(a -> a.getAttribute("data-job-id"))
+                .collect(Collectors.toSet());
+    }
+
+    private static String createdAt(String jobId, String at) {
+        Jobs.execute("update job set created_at = ?::timestamptz where id = ?::uuid", at, jobId);
+        return jobId;
+    }
+
+    private void setValue(WebElement input, String value) {
+        ((JavascriptExecutor) driver).executeScript("arguments[0].value = arguments[1];", input, value);
+    }
+
+    /** A description list's terms and their descriptions. */
+    private static Map<String, String> pairs(WebElement list) {
+        List<WebElement> terms = list.findElements(By.tagName("dt"));
+        List<WebElement> values = list.findElements(By.tagName("dd"));
+        Map<String, String> pairs = new LinkedHashMap<>();
+        for (int i = 0; i < terms.size(); i++) {
+            pairs.put(terms.get(i).getText(), values.get(i).getText());
+        }
+        return pairs;
     }
 
     /**
@@ -301,7 +429,25 @@ class ConsoleBrowserTest {
      */
     private void navigate(WebElement element) {
         element.click();
-        new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(element));
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> gone(element));
+    }
+
+    /**
+     * Whether the element's page has been left. While the old document is torn down, chromedriver may answer "does
+     * not belong to the document" instead of a stale reference (seen on a loaded machine); both mean it is gone.
+     */
+    private static boolean gone(WebElement element) {
+        try {
+            element.isEnabled();
+            return false;
+        } catch (StaleElementReferenceException e) {
+            return true;
+        } catch (WebDriverException e) {
+            if (e.getMessage() != null && e.getMessage().contains("does not belong to the document")) {
+                return true;
+            }
+            throw e;
+        }
     }
 
     private void open(String path) {
