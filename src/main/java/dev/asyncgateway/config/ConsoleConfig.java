@@ -20,4 +20,12 @@ public interface ConsoleConfig {
     /** Jobs per page of the console's job list. */
     @WithDefault("25")
     int pageSize();
+
+    /**
+     * How many of a job's latest fetch attempts its timeline keeps (start, duration, status code or failure kind,
+     * rendered, proxy). They are written by the statement that records each attempt's outcome anyway, so only the
+     * row grows (by about 100 bytes an attempt); older attempts are only counted.
+     */
+    @WithDefault("20")
+    int fetchAttemptsKept();
 }

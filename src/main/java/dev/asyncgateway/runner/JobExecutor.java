@@ -7,6 +7,7 @@ import dev.asyncgateway.outbound.FetchResult;
 import dev.asyncgateway.outbound.ProxyPool;
 import dev.asyncgateway.queue.WakeUpSignal;
 import dev.asyncgateway.store.ApiParams;
+import dev.asyncgateway.store.FetchAttempt;
 import dev.asyncgateway.observability.JobAttemptTrace;
 import dev.asyncgateway.observability.JobTraces;
 import dev.asyncgateway.observability.JobTraceScope;
@@ -18,8 +19,10 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /** Runs one claimed job once: fetch its target, decide finished / failed / retry, record that. */
@@ -86,20 +89,19 @@ public class JobExecutor {
         } catch (RuntimeException e) {
             return unreadable(job, leaseToken, e, trace);
         }
+        Instant startedAt = Instant.now();
         long start = System.nanoTime();
         if (target.params().render()) {
             // A render waits for a page of its own (gateway.render.concurrency), never in a fetch slot.
             fetched.run();
             trace.fetching(target.method(), target.url(), target.headers());
             return renderStep.render(job, target, timeLeft)
-                    .invoke(page -> {
-                        try (JobTraceScope ignored = trace.fetchScope()) {
-                            metrics.fetchAttempt(page.result(), System.nanoTime() - start);
-                        }
-                        trace.fetched(page.result());
+                    .chain(page -> {
+                        FetchAttempt attempt = fetchEnded(page.result(), startedAt, start, trace, true, null);
+                        return decide(job, leaseToken, target, page.result(), trace)
+                                .map(outcome -> outcome.withAttempt(attempt))
+                                .chain(outcome -> renderStep.keepScreenshot(outcome, page));
                     })
-                    .chain(page -> decide(job, leaseToken, target, page.result(), trace)
-                            .chain(outcome -> renderStep.keepScreenshot(outcome, page)))
                     .chain(outcome -> record(outcome, trace));
         }
         // With a proxy pool, each fetch goes through one of its proxies (a retry through the next one). Renders do
@@ -107,18 +109,32 @@ public class JobExecutor {
         ProxyPool.Proxy proxy = proxies.choose(job.id(), job.accountId(), target.params(), job.attempts());
         TargetRequest sent = target.withHeaders(trace.fetching(target.method(), target.url(), target.headers()));
         return fetcher.fetch(sent, timeLeft, proxy)
-                .invoke(result -> {
-                    try (JobTraceScope ignored = trace.fetchScope()) {
-                        metrics.fetchAttempt(result, System.nanoTime() - start);
-                    }
+                .chain(result -> {
+                    FetchAttempt attempt = fetchEnded(result, startedAt, start, trace, false, proxy);
                     if (proxy != null) {
                         proxies.report(proxy, !ProxyPool.isConnectionFailure(result));
                     }
-                    trace.fetched(result);
                     fetched.run();
+                    return decide(job, leaseToken, target, result, trace).map(outcome -> outcome.withAttempt(attempt));
                 })
-                .chain(result -> decide(job, leaseToken, target, result, trace))
                 .chain(outcome -> record(outcome, trace));
+    }
+
+    /**
+     * What every fetch or render does when it is over: its meter and span, and the attempt as the job's timeline
+     * keeps it (written with the attempt's outcome, see {@link JobOutcome#attempt()}).
+     */
+    private FetchAttempt fetchEnded(FetchResult result, Instant startedAt, long start, JobAttemptTrace trace,
+                                    boolean rendered, ProxyPool.Proxy proxy) {
+        long elapsed = System.nanoTime() - start;
+        try (JobTraceScope ignored = trace.fetchScope()) {
+            metrics.fetchAttempt(result, elapsed);
+        }
+        trace.fetched(result);
+        Integer statusCode = result instanceof FetchResult.Answer answer ? answer.statusCode() : null;
+        String errorKind = result instanceof FetchResult.Failure failure ? failure.kind() : null;
+        return FetchAttempt.of(startedAt, TimeUnit.NANOSECONDS.toMillis(elapsed), statusCode, errorKind, rendered,
+                proxy == null ? null : proxy.label());
     }
 
     /** Fails the job now: left to its lease, it would be claimed and crash again until its deadline. */
