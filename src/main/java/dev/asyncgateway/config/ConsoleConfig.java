@@ -28,4 +28,19 @@ public interface ConsoleConfig {
      */
     @WithDefault("20")
     int fetchAttemptsKept();
+
+    /**
+     * How often each instance writes its heartbeat row (host, start, work in flight) for the operator view, from a
+     * timer off the hot path: one small statement per interval and instance, none while the console is disabled.
+     */
+    @WithDefault("5s")
+    Duration heartbeatInterval();
+
+    /** An instance whose heartbeat is older than this is shown as stale (crashed, or cut off from the database); keep it a few intervals. */
+    @WithDefault("20s")
+    Duration heartbeatStaleAfter();
+
+    /** An instance whose heartbeat is older than this is removed from the list (by any other instance's heartbeat). */
+    @WithDefault("10m")
+    Duration heartbeatRemoveAfter();
 }

@@ -132,8 +132,15 @@ public final class ConsoleViews {
     public record WorkerLine(String work, int inFlight, boolean idle) {
     }
 
+    /** One instance's last heartbeat: its work in flight then. */
+    @TemplateData
+    public record InstanceLine(String id, String host, String started, String lastSeen, int jobs, int deliveries,
+                               int renders, boolean stale, boolean serving) {
+    }
+
     @TemplateData
     public record OperatorView(Frame frame, List<AccountLine> accounts, String createdName, String createdKey,
-                               List<Figure> queue, List<WorkerLine> workers, List<Figure> drain, String error) {
+                               List<Figure> queue, List<WorkerLine> workers, List<Figure> drain, String error,
+                               List<InstanceLine> instances) {
     }
 }
