@@ -25,6 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class FetchAttemptLogTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
+    /** Retries far in the future, and a deadline further still: no poller of this instance claims the test's jobs. */
+    private static final Duration LATER = Duration.ofMinutes(30);
 
     @Inject
     JobStore jobs;
@@ -38,9 +40,9 @@ class FetchAttemptLogTest {
         insertJob(job, Webhooks.newAccount());
         Instant start = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
-        complete(JobOutcome.retry(job, lease(job), Duration.ZERO),
+        complete(JobOutcome.retry(job, lease(job), LATER),
                 FetchAttempt.of(start, 12, null, "connection_refused", false, "http://proxy.example:3128"));
-        complete(JobOutcome.retry(job, lease(job), Duration.ZERO), FetchAttempt.of(start.plusSeconds(1), 34, 503, null, false, null));
+        complete(JobOutcome.retry(job, lease(job), LATER), FetchAttempt.of(start.plusSeconds(1), 34, 503, null, false, null));
         List<FetchAttempt> two = console.fetchAttempts(job).await().atMost(WAIT);
         assertThat(two, contains(
                 new FetchAttempt(start, 12, null, "connection_refused", false, "http://proxy.example:3128"),
@@ -67,7 +69,7 @@ class FetchAttemptLogTest {
     void aPeersControlCharactersAreCleanedBeforeTheyAreStored() throws SQLException {
         UUID job = UUID.randomUUID();
         insertJob(job, Webhooks.newAccount());
-        complete(JobOutcome.retry(job, lease(job), Duration.ZERO),
+        complete(JobOutcome.retry(job, lease(job), LATER),
                 FetchAttempt.of(Instant.now(), 1, null, "bad\u0000kind\nsplit", false, null));
         List<FetchAttempt> kept = console.fetchAttempts(job).await().atMost(WAIT);
         assertThat(kept, hasSize(1));
@@ -82,7 +84,7 @@ class FetchAttemptLogTest {
     /** Leases the job to this test as a claim would (not due, so no poller takes it); returns the token. */
     private static UUID lease(UUID job) throws SQLException {
         UUID token = UUID.randomUUID();
-        Webhooks.execute("update job set lease_token = ?, attempts = attempts + 1, due_at = now() + interval '1 minute' where id = ?",
+        Webhooks.execute("update job set lease_token = ?, attempts = attempts + 1, due_at = now() + interval '1 hour' where id = ?",
                 token, job);
         return token;
     }
@@ -90,7 +92,7 @@ class FetchAttemptLogTest {
     private static void insertJob(UUID id, TestAccount account) throws SQLException {
         Webhooks.execute("""
                 insert into job (id, account_id, status_url, url, deadline_at, due_at)
-                values (?, ?::uuid, 'http://localhost/jobs/' || ?, 'http://127.0.0.1:9/', now() + interval '1 minute',
-                        now() + interval '1 minute')""", id, account.id(), id.toString());
+                values (?, ?::uuid, 'http://localhost/jobs/' || ?, 'http://127.0.0.1:9/', now() + interval '1 hour',
+                        now() + interval '1 hour')""", id, account.id(), id.toString());
     }
 }
