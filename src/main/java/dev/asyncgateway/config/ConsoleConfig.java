@@ -32,6 +32,7 @@ public interface ConsoleConfig {
     /**
      * How often each instance writes its heartbeat row (host, start, work in flight) for the operator view, from a
      * timer off the hot path: one small statement per interval and instance, none while the console is disabled.
+     * At least 1s (the scheduler's finest interval).
      */
     @WithDefault("5s")
     Duration heartbeatInterval();

@@ -65,7 +65,7 @@ class ConsoleInstancesTest {
         insertHeartbeat(gone, "long-gone-host", "now() - interval '1 hour'", 1, 0, 0);
         String operator = ConsoleSignIn.asOperator();
 
-        // Removal comes with this instance's next heartbeat (200 ms in the test profile).
+        // Removal comes with this instance's next heartbeat (every second in the test profile).
         await().atMost(Duration.ofSeconds(5)).until(() -> instanceRow(operatorPage(operator), gone.toString()) == null);
         String page = operatorPage(operator);
         List<String> otherRow = instanceRow(page, other.toString());
