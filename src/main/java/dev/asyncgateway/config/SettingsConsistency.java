@@ -61,6 +61,14 @@ public class SettingsConsistency {
             found.add(String.format("gateway.runner.drain-check-interval (%s) must be shorter than "
                     + "gateway.runner.drain-max-duration (%s)", text(runner.drainCheckInterval()), text(runner.drainMaxDuration())));
         }
+        ConsoleConfig console = settings.getConfigMapping(ConsoleConfig.class);
+        if (console.heartbeatStaleAfter().compareTo(console.heartbeatInterval()) <= 0
+                || console.heartbeatRemoveAfter().compareTo(console.heartbeatStaleAfter()) <= 0) {
+            found.add(String.format("gateway.console.heartbeat-interval (%s) < gateway.console.heartbeat-stale-after (%s) "
+                    + "< gateway.console.heartbeat-remove-after (%s) must hold: otherwise live instances are shown stale "
+                    + "or removed between two heartbeats", text(console.heartbeatInterval()),
+                    text(console.heartbeatStaleAfter()), text(console.heartbeatRemoveAfter())));
+        }
         settings.getOptionalValue("quarkus.http.limits.max-body-size", MemorySize.class)
                 .filter(serverLimit -> config.jobs().requestMaxBytes() > serverLimit.asLongValue())
                 .ifPresent(serverLimit -> found.add(String.format("gateway.jobs.request-max-bytes (%d) must not exceed "

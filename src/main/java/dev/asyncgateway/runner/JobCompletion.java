@@ -1,5 +1,6 @@
 package dev.asyncgateway.runner;
 
+import dev.asyncgateway.config.ConsoleConfig;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.observability.GatewayMetrics;
 import dev.asyncgateway.queue.ClaimLoop;
@@ -41,6 +42,9 @@ public class JobCompletion {
     GatewayConfig config;
 
     @Inject
+    ConsoleConfig consoleConfig;
+
+    @Inject
     WakeUpSignal wakeUp;
 
     @Inject
@@ -80,14 +84,18 @@ public class JobCompletion {
     }
 
     private Uni<List<StateChange>> write(List<JobOutcome> outcomes) {
-        return store.complete(outcomes, config.callback().maxAttempts(), config.callback().lease())
+        return store.complete(outcomes, config.callback().maxAttempts(), config.callback().lease(),
+                        consoleConfig.fetchAttemptsKept())
                 .invoke(changes -> announce(outcomes, changes));
     }
 
-    /** The same job ended failed, under the same leases, as any failed job: its report callback, if wanted, is queued. */
+    /**
+     * The same job ended failed, under the same leases, as any failed job: its report callback, if wanted, is queued.
+     * The attempt stays on its timeline: it was made, only its result could not be kept.
+     */
     private static JobOutcome notStorable(JobOutcome outcome) {
         return JobOutcome.failed(outcome.jobId(), outcome.leaseToken(), RESULT_NOT_STORABLE)
-                .withCallbackLease(outcome.callbackLeaseToken());
+                .withCallbackLease(outcome.callbackLeaseToken()).withAttempt(outcome.attempt());
     }
 
     private void announce(List<JobOutcome> outcomes, List<StateChange> changes) {

@@ -8,6 +8,7 @@ import dev.asyncgateway.outbound.ProxyPool;
 import dev.asyncgateway.queue.WakeUpSignal;
 import dev.asyncgateway.render.Renderer;
 import dev.asyncgateway.store.ApiParams;
+import dev.asyncgateway.store.FetchAttempt;
 import dev.asyncgateway.observability.JobAttemptTrace;
 import dev.asyncgateway.observability.JobTraces;
 import dev.asyncgateway.observability.JobTraceScope;
@@ -19,8 +20,10 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /** Runs one claimed job once: fetch its target, decide finished / failed / retry, record that. */
@@ -87,6 +90,7 @@ public class JobExecutor {
         } catch (RuntimeException e) {
             return unreadable(job, leaseToken, e, trace);
         }
+        Instant startedAt = Instant.now();
         long start = System.nanoTime();
         // With a proxy pool, each attempt (a fetch, or a browser's page load) goes through one of its proxies, a
         // retry through the next one.
@@ -96,30 +100,44 @@ public class JobExecutor {
             fetched.run();
             trace.fetching(target.method(), target.url(), target.headers());
             return renderStep.render(job, target, timeLeft, proxy)
-                    .invoke(page -> attempted(page.result(), start, Renderer.triedTheNetwork(page.result()) ? proxy : null, trace))
-                    .chain(page -> decide(job, leaseToken, target, page.result(), trace)
-                            .chain(outcome -> renderStep.keepScreenshot(outcome, page)))
+                    .chain(page -> {
+                        FetchAttempt attempt = attempted(page.result(), startedAt, start,
+                                Renderer.triedTheNetwork(page.result()) ? proxy : null, true, trace);
+                        return decide(job, leaseToken, target, page.result(), trace)
+                                .map(outcome -> outcome.withAttempt(attempt))
+                                .chain(outcome -> renderStep.keepScreenshot(outcome, page));
+                    })
                     .chain(outcome -> record(outcome, trace));
         }
         TargetRequest sent = target.withHeaders(trace.fetching(target.method(), target.url(), target.headers()));
         return fetcher.fetch(sent, timeLeft, proxy)
-                .invoke(result -> {
-                    attempted(result, start, proxy, trace);
+                .chain(result -> {
+                    FetchAttempt attempt = attempted(result, startedAt, start, proxy, false, trace);
                     fetched.run();
+                    return decide(job, leaseToken, target, result, trace).map(outcome -> outcome.withAttempt(attempt));
                 })
-                .chain(result -> decide(job, leaseToken, target, result, trace))
                 .chain(outcome -> record(outcome, trace));
     }
 
-    /** What any attempt's result tells: its meter, its proxy's health, its trace. */
-    private void attempted(FetchResult result, long start, ProxyPool.Proxy proxy, JobAttemptTrace trace) {
+    /**
+     * What every fetch or render does when it is over: its meter, its proxy's health (when it went through one),
+     * its span, and the attempt as the job's timeline keeps it (written with the attempt's outcome, see
+     * {@link JobOutcome#attempt()}).
+     */
+    private FetchAttempt attempted(FetchResult result, Instant startedAt, long start, ProxyPool.Proxy proxy,
+                                   boolean rendered, JobAttemptTrace trace) {
+        long elapsed = System.nanoTime() - start;
         try (JobTraceScope ignored = trace.fetchScope()) {
-            metrics.fetchAttempt(result, System.nanoTime() - start);
+            metrics.fetchAttempt(result, elapsed);
         }
         if (proxy != null) {
             proxies.report(proxy, !ProxyPool.isConnectionFailure(result));
         }
         trace.fetched(result);
+        Integer statusCode = result instanceof FetchResult.Answer answer ? answer.statusCode() : null;
+        String errorKind = result instanceof FetchResult.Failure failure ? failure.kind() : null;
+        return FetchAttempt.of(startedAt, TimeUnit.NANOSECONDS.toMillis(elapsed), statusCode, errorKind, rendered,
+                proxy == null ? null : proxy.label());
     }
 
     /** Fails the job now: left to its lease, it would be claimed and crash again until its deadline. */

@@ -64,6 +64,8 @@ public class ConsoleStore {
               and ($8::timestamptz is null or (j.created_at, j.id) < ($8, $9::uuid))
             order by j.created_at desc, j.id desc limit $10""";
 
+    private static final String FETCH_ATTEMPTS = "select fetch_attempts from job where id = $1";
+
     private static final String DELIVERIES = """
             select id, url, status, attempts, max_attempts, last_status, last_error, created_at, ended_at
             from delivery where job_id = $1 and kind = 'callback' order by created_at""";
@@ -131,6 +133,12 @@ public class ConsoleStore {
         Tuple params = Tuple.from(Arrays.asList(filter.accountId(), filter.status(), filter.project(), filter.batchId(),
                 filter.from(), filter.to(), filter.text(), beforeCreatedAt, beforeId, limit));
         return pool.preparedQuery(SEARCH_JOBS).execute(params).map(JobStore::all);
+    }
+
+    /** The job's latest fetch attempts, oldest first (see V18); empty for no job or no attempt recorded yet. */
+    public Uni<List<FetchAttempt>> fetchAttempts(UUID jobId) {
+        return pool.preparedQuery(FETCH_ATTEMPTS).execute(Tuple.of(jobId)).map(rows -> rows.iterator().hasNext()
+                ? FetchAttempt.listFrom(rows.iterator().next().getJsonArray("fetch_attempts")) : List.of());
     }
 
     public Uni<List<DeliveryRow>> deliveries(UUID jobId) {

@@ -11,20 +11,21 @@ import java.util.UUID;
  * @param failReason why it failed, when failed
  * @param callbackLeaseToken null, or the lease under which this instance would send the job's callback at once
  *                           (see {@link JobStore#complete})
+ * @param attempt    the fetch attempt that decided it, for the job's timeline; null when no fetch was made
  */
 public record JobOutcome(UUID jobId, UUID leaseToken, String status, String response, String failReason, Duration retryDelay,
-                         UUID callbackLeaseToken) {
+                         UUID callbackLeaseToken, FetchAttempt attempt) {
 
     public static JobOutcome finished(UUID jobId, UUID leaseToken, String response) {
-        return new JobOutcome(jobId, leaseToken, "finished", response, null, null, null);
+        return new JobOutcome(jobId, leaseToken, "finished", response, null, null, null, null);
     }
 
     public static JobOutcome failed(UUID jobId, UUID leaseToken, String failReason) {
-        return new JobOutcome(jobId, leaseToken, "failed", null, failReason, null, null);
+        return new JobOutcome(jobId, leaseToken, "failed", null, failReason, null, null, null);
     }
 
     public static JobOutcome retry(UUID jobId, UUID leaseToken, Duration delay) {
-        return new JobOutcome(jobId, leaseToken, "running", null, null, delay, null);
+        return new JobOutcome(jobId, leaseToken, "running", null, null, delay, null, null);
     }
 
     public boolean endsJob() {
@@ -32,6 +33,10 @@ public record JobOutcome(UUID jobId, UUID leaseToken, String status, String resp
     }
 
     public JobOutcome withCallbackLease(UUID token) {
-        return new JobOutcome(jobId, leaseToken, status, response, failReason, retryDelay, token);
+        return new JobOutcome(jobId, leaseToken, status, response, failReason, retryDelay, token, attempt);
+    }
+
+    public JobOutcome withAttempt(FetchAttempt fetchAttempt) {
+        return new JobOutcome(jobId, leaseToken, status, response, failReason, retryDelay, callbackLeaseToken, fetchAttempt);
     }
 }

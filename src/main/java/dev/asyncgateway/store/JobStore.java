@@ -202,13 +202,19 @@ public class JobStore {
      * the deadline, where the next claim fails it); any other status ends the job. The lease token makes
      * a late answer from an instance whose lease expired a no-op. An ended job with a callback token ($8)
      * gets its callback leased under it, for $9 seconds, with $7 attempts (see {@link DeliveryStore#QUEUE_CALLBACKS}).
+     * The fetch attempt that decided an outcome ($10, JSON, or null) is appended to the job's {@code fetch_attempts},
+     * which keeps the last $11 (see V18): the timeline costs no statement of its own.
      */
     private static final String COMPLETE = """
             with input as (
-                select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::bigint[], $8::uuid[])
-                    as t(id, token, status, response, fail_reason, delay_ms, callback_token)),
+                select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::bigint[], $8::uuid[],
+                                     $10::text[])
+                    as t(id, token, status, response, fail_reason, delay_ms, callback_token, attempt)),
             changed as (
                 update job j set status = i.status, response = coalesce(i.response, j.response), fail_reason = i.fail_reason,
+                       fetch_attempts = case when i.attempt is null then j.fetch_attempts
+                                             else jsonb_path_query_array(coalesce(j.fetch_attempts, '[]') || i.attempt::jsonb,
+                                                     '$[last - $kept + 1 to last]', jsonb_build_object('kept', $11::int)) end,
                        finished_at = case when i.status <> 'running' then now() end,
                        due_at = case when i.status = 'running'
                                      then least(now() + i.delay_ms * interval '1 millisecond', j.deadline_at)
@@ -357,8 +363,10 @@ public class JobStore {
 
     /**
      * @param callbackLease how long a callback stays leased to this instance when its outcome carries a callback token
+     * @param attemptsKept  how many of a job's latest fetch attempts its timeline keeps
      */
-    public Uni<List<StateChange>> complete(List<JobOutcome> outcomes, int callbackMaxAttempts, Duration callbackLease) {
+    public Uni<List<StateChange>> complete(List<JobOutcome> outcomes, int callbackMaxAttempts, Duration callbackLease,
+                                           int attemptsKept) {
         int n = outcomes.size();
         UUID[] ids = new UUID[n];
         UUID[] tokens = new UUID[n];
@@ -367,9 +375,11 @@ public class JobStore {
         String[] failReasons = new String[n];
         Long[] delays = new Long[n];
         UUID[] callbackTokens = new UUID[n];
+        String[] attempts = new String[n];
         for (int i = 0; i < n; i++) {
             JobOutcome outcome = outcomes.get(i);
             callbackTokens[i] = outcome.callbackLeaseToken();
+            attempts[i] = outcome.attempt() == null ? null : outcome.attempt().toJson();
             ids[i] = outcome.jobId();
             tokens[i] = outcome.leaseToken();
             statuses[i] = outcome.status();
@@ -378,7 +388,7 @@ public class JobStore {
             delays[i] = outcome.retryDelay() == null ? 0L : outcome.retryDelay().toMillis();
         }
         Tuple params = Tuple.from(Arrays.asList(ids, tokens, statuses, responses, failReasons, delays, callbackMaxAttempts,
-                callbackTokens, seconds(callbackLease)));
+                callbackTokens, seconds(callbackLease), attempts, attemptsKept));
         return pool.preparedQuery(COMPLETE).execute(params).map(JobStore::stateChanges);
     }
 

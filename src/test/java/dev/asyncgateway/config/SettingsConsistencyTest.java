@@ -57,6 +57,14 @@ class SettingsConsistencyTest {
                 "gateway.runner.drain-check-interval", "gateway.runner.drain-max-duration");
     }
 
+    @Test
+    void heartbeatsThatWouldTurnStaleOrBeRemovedBetweenTwoBeatsAreAContradiction() {
+        assertOnlyContradiction(Map.of("gateway.console.heartbeat-interval", "30s"),
+                "gateway.console.heartbeat-interval", "gateway.console.heartbeat-stale-after");
+        assertOnlyContradiction(Map.of("gateway.console.heartbeat-remove-after", "10s"),
+                "gateway.console.heartbeat-stale-after", "gateway.console.heartbeat-remove-after");
+    }
+
     /** Quarkus trusts every client when no trusted proxy is named: statusUrls would be anyone's to rewrite. */
     @Test
     void forwardedHeadersWithoutTrustedProxiesAreAContradiction() {
@@ -90,6 +98,7 @@ class SettingsConsistencyTest {
             return new SmallRyeConfigBuilder()
                     .withProfile(profile)
                     .withMapping(GatewayConfig.class)
+                    .withMapping(ConsoleConfig.class)
                     .withConverter(Duration.class, 200, new DurationConverter())
                     .withConverter(MemorySize.class, 200, new MemorySizeConverter())
                     .withSources(new PropertiesConfigSource(

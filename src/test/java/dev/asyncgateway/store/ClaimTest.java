@@ -109,9 +109,9 @@ class ClaimTest {
         assertThat(second.get(0).attempts(), equalTo(2));
 
         List<JobOutcome> late = first.stream().map(j -> JobOutcome.finished(j.id(), crashed, "{\"statusCode\":200}")).toList();
-        assertThat("the crashed worker's late answer changes nothing", store.complete(late, 3, Duration.ofMinutes(1)).await().atMost(Duration.ofSeconds(5)), empty());
+        assertThat("the crashed worker's late answer changes nothing", store.complete(late, 3, Duration.ofMinutes(1), 20).await().atMost(Duration.ofSeconds(5)), empty());
         List<JobOutcome> current = second.stream().map(j -> JobOutcome.finished(j.id(), successor, "{\"statusCode\":200}")).toList();
-        assertThat(store.complete(current, 3, Duration.ofMinutes(1)).await().atMost(Duration.ofSeconds(5)), hasSize(3));
+        assertThat(store.complete(current, 3, Duration.ofMinutes(1), 20).await().atMost(Duration.ofSeconds(5)), hasSize(3));
     }
 
     /** A completion holds the rows it completes; renewal skips them instead of waiting (and deadlocking). */

@@ -10,6 +10,7 @@ import dev.asyncgateway.job.JobQueryService;
 import dev.asyncgateway.store.ConsoleStore;
 import dev.asyncgateway.store.DeliveryAttempt;
 import dev.asyncgateway.store.DeliveryStore;
+import dev.asyncgateway.store.FetchAttempt;
 import dev.asyncgateway.store.JobRow;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
@@ -143,7 +144,8 @@ public class ConsoleJobsResource {
     private Uni<Response> page(ConsoleSession session, String id, int status, String notice, String error) {
         return ConsoleHttp.guarded(() -> jobs.getOwned(jobId(id), session.accountId()))
                 .chain(job -> store.deliveries(job.id()).chain(deliveryRows -> deliveries.attempts(job.id())
-                        .chain(attempts -> frames.of(session, "Job " + job.id(), "jobs").map(frame -> {
+                        .chain(attempts -> store.fetchAttempts(job.id()).chain(fetches -> frames.of(session,
+                                "Job " + job.id(), "jobs").map(frame -> {
                             Map<UUID, Integer> numbers = new HashMap<>();
                             List<ConsoleViews.DeliveryLine> lines = new ArrayList<>();
                             for (ConsoleStore.DeliveryRow row : deliveryRows) {
@@ -155,8 +157,18 @@ public class ConsoleJobsResource {
                             List<ConsoleViews.AttemptLine> attemptLines = attempts.stream()
                                     .map(a -> attempt(a, numbers.getOrDefault(a.deliveryId(), 0))).toList();
                             return ConsoleHttp.html(status, ConsoleTemplates.job(new ConsoleViews.JobPageView(frame,
-                                    detail(job), lines, attemptLines, notice, error)));
-                        }))));
+                                    detail(job), lines, attemptLines, notice, error, fetchLines(fetches))));
+                        })))));
+    }
+
+    private static List<ConsoleViews.FetchLine> fetchLines(List<FetchAttempt> fetches) {
+        List<ConsoleViews.FetchLine> lines = new ArrayList<>(fetches.size());
+        for (FetchAttempt f : fetches) {
+            lines.add(new ConsoleViews.FetchLine(lines.size() + 1, ConsoleFormat.time(f.startedAt().atOffset(ZoneOffset.UTC)),
+                    f.durationMs(), f.statusCode() != null ? f.statusCode().toString() : f.errorKind(),
+                    f.rendered() ? "browser" : f.proxy() != null ? "proxy " + f.proxy() : "direct"));
+        }
+        return lines;
     }
 
     private ConsoleViews.JobDetail detail(JobRow job) {

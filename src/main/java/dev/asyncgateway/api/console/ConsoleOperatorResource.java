@@ -1,10 +1,13 @@
 package dev.asyncgateway.api.console;
 
 import dev.asyncgateway.account.AccountService;
+import dev.asyncgateway.config.ConsoleConfig;
 import dev.asyncgateway.queue.DrainReport;
 import dev.asyncgateway.queue.DueWorkDrain;
 import dev.asyncgateway.queue.QueueWorker;
+import dev.asyncgateway.runner.InstanceHeartbeat;
 import dev.asyncgateway.store.ConsoleStore;
+import dev.asyncgateway.store.InstanceHeartbeatStore;
 import dev.asyncgateway.store.QueueSnapshot;
 import dev.asyncgateway.store.QueueStatsStore;
 import io.smallrye.mutiny.Uni;
@@ -24,9 +27,9 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import java.util.List;
 
 /**
- * The operator view (admin token): accounts (a new account's key is shown once), the queues, this instance's
- * work in flight, and the drain. Queue depth is the database's, shared by every instance; in-flight counts are
- * this instance's (the one serving the page), as instances keep no registry of each other.
+ * The operator view (admin token): accounts (a new account's key is shown once), the queues, the work in flight,
+ * and the drain. Queue depth is the database's, shared by every instance; in-flight counts are this instance's
+ * (the one serving the page) as they are now, and every instance's as of its last heartbeat (see V19).
  */
 @Path("/console/operator")
 @Produces(MediaType.TEXT_HTML)
@@ -34,6 +37,7 @@ public class ConsoleOperatorResource {
 
     private static final int NAME_MAX_LENGTH = 200;
     private static final int MAX_ACCOUNTS = 200;
+    private static final int MAX_INSTANCES = 100;
 
     @Inject
     ConsoleActions actions;
@@ -55,6 +59,15 @@ public class ConsoleOperatorResource {
 
     @Inject
     DueWorkDrain drain;
+
+    @Inject
+    InstanceHeartbeatStore heartbeats;
+
+    @Inject
+    InstanceHeartbeat heartbeat;
+
+    @Inject
+    ConsoleConfig config;
 
     /** What a page shows beyond the lists. */
     private record Extras(String createdName, String createdKey, DrainReport drained, String error) {
@@ -97,6 +110,7 @@ public class ConsoleOperatorResource {
 
     private Uni<Response> render(ConsoleSession session, int status, Extras extras) {
         return store.accounts(MAX_ACCOUNTS).chain(accountRows -> queueStats.snapshot().chain(snapshot ->
+                heartbeats.list(config.heartbeatStaleAfter(), MAX_INSTANCES).chain(instances ->
                 frames.of(session, "Operator", "operator").map(frame -> {
                     List<ConsoleViews.AccountLine> lines = accountRows.stream().map(a -> new ConsoleViews.AccountLine(
                             a.id().toString(), a.name(), ConsoleFormat.time(a.createdAt()), a.running())).toList();
@@ -104,8 +118,14 @@ public class ConsoleOperatorResource {
                             .map(w -> new ConsoleViews.WorkerLine(w.workName(), w.inFlight(), w.idle())).toList();
                     return ConsoleHttp.html(status, ConsoleTemplates.operator(new ConsoleViews.OperatorView(frame, lines,
                             extras.createdName(), extras.createdKey(), queue(snapshot), workerLines, drained(extras.drained()),
-                            extras.error())));
-                })));
+                            extras.error(), instances.stream().map(this::instance).toList())));
+                }))));
+    }
+
+    private ConsoleViews.InstanceLine instance(InstanceHeartbeatStore.InstanceRow i) {
+        return new ConsoleViews.InstanceLine(i.instanceId().toString(), i.hostName(), ConsoleFormat.time(i.startedAt()),
+                ConsoleFormat.time(i.lastSeenAt()), i.jobsInFlight(), i.deliveriesInFlight(), i.rendersInFlight(), i.stale(),
+                i.instanceId().equals(heartbeat.instanceId()));
     }
 
     private static List<ConsoleViews.Figure> queue(QueueSnapshot s) {

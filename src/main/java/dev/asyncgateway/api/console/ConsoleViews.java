@@ -61,6 +61,11 @@ public final class ConsoleViews {
                               String errorKind, String error, String answer) {
     }
 
+    /** One fetch attempt of the job; {@code outcome} is the target's status code or the failure kind. */
+    @TemplateData
+    public record FetchLine(int number, String startedAt, long durationMs, String outcome, String via) {
+    }
+
     @TemplateData
     public record DeliveryLine(int number, String url, String status, int attempts, int maxAttempts, String created,
                                String ended) {
@@ -68,7 +73,7 @@ public final class ConsoleViews {
 
     @TemplateData
     public record JobPageView(Frame frame, JobDetail job, List<DeliveryLine> deliveries, List<AttemptLine> attempts,
-                              String notice, String error) {
+                              String notice, String error, List<FetchLine> fetches) {
     }
 
     @TemplateData
@@ -127,8 +132,15 @@ public final class ConsoleViews {
     public record WorkerLine(String work, int inFlight, boolean idle) {
     }
 
+    /** One instance's last heartbeat: its work in flight then. */
+    @TemplateData
+    public record InstanceLine(String id, String host, String started, String lastSeen, int jobs, int deliveries,
+                               int renders, boolean stale, boolean serving) {
+    }
+
     @TemplateData
     public record OperatorView(Frame frame, List<AccountLine> accounts, String createdName, String createdKey,
-                               List<Figure> queue, List<WorkerLine> workers, List<Figure> drain, String error) {
+                               List<Figure> queue, List<WorkerLine> workers, List<Figure> drain, String error,
+                               List<InstanceLine> instances) {
     }
 }
