@@ -38,17 +38,80 @@ final class HttpClientSpans {
         if (attempt > 1) {
             span.setAttribute(HttpAttributes.HTTP_REQUEST_RESEND_COUNT, (long) attempt - 1);
         }
-        try {
-            URI uri = URI.create(url);
-            if (uri.getHost() != null) {
-                span.setAttribute(ServerAttributes.SERVER_ADDRESS, uri.getHost());
-                int port = uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
-                span.setAttribute(ServerAttributes.SERVER_PORT, (long) port);
-            }
-        } catch (IllegalArgumentException e) {
-            // the URL policy refuses such a URL anyway; the span goes without server attributes
+        Authority authority = Authority.of(url);
+        if (authority != null) {
+            span.setAttribute(ServerAttributes.SERVER_ADDRESS, authority.host());
+            span.setAttribute(ServerAttributes.SERVER_PORT, (long) authority.port());
         }
         return span;
+    }
+
+    /**
+     * The host and port of a URL, as {@link URI#getHost()} and {@link URI#getPort()} (or the scheme's default) give
+     * them. A plain {@code http(s)://host[:port]/...} URL, what the URL policy lets through, is read in place: parsing
+     * it whole with {@link URI} cost more than the rest of the span. Anything else goes to {@link URI}.
+     */
+    record Authority(String host, int port) {
+
+        static Authority of(String url) {
+            int start = url.startsWith("http://") ? 7 : url.startsWith("https://") ? 8 : -1;
+            int defaultPort = start == 8 ? 443 : 80;
+            if (start > 0) {
+                int end = start;
+                int colon = -1;
+                while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+                    char c = url.charAt(end);
+                    if (c == ':' && colon < 0) {
+                        colon = end;
+                    } else if (!isHostOrPortChar(c)) {
+                        return parsed(url);
+                    }
+                    end++;
+                }
+                String host = url.substring(start, colon < 0 ? end : colon);
+                if (host.isEmpty() || colon == end - 1) {
+                    return parsed(url);
+                }
+                int port = colon < 0 ? defaultPort : portOf(url, colon + 1, end);
+                return port < 0 ? parsed(url) : new Authority(host, port);
+            }
+            return parsed(url);
+        }
+
+        /** Letters, digits, dots and hyphens: a host name or an IPv4 address, nothing that needs decoding or care. */
+        private static boolean isHostOrPortChar(char c) {
+            return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-';
+        }
+
+        /** The decimal port in {@code url[from, to)}, or -1 when it is not one. */
+        private static int portOf(String url, int from, int to) {
+            if (to - from > 5) {
+                return -1;
+            }
+            int port = 0;
+            for (int i = from; i < to; i++) {
+                char c = url.charAt(i);
+                if (c < '0' || c > '9') {
+                    return -1;
+                }
+                port = port * 10 + c - '0';
+            }
+            return port <= 65535 ? port : -1;
+        }
+
+        private static Authority parsed(String url) {
+            try {
+                URI uri = URI.create(url);
+                if (uri.getHost() == null) {
+                    return null;
+                }
+                return new Authority(uri.getHost(),
+                        uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80);
+            } catch (IllegalArgumentException e) {
+                // the URL policy refuses such a URL anyway; the span goes without server attributes
+                return null;
+            }
+        }
     }
 
     /** Adds the span's W3C headers to a request's headers (replacing any of the same name the client set). */

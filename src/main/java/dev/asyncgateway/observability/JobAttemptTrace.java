@@ -89,9 +89,10 @@ public class JobAttemptTrace {
         }
     }
 
-    /** For the attempt's log lines: the attempt's span current, its ids in the log lines. */
+    /** For the attempt's log lines: its span's ids in them (they record no latency, so no span needs to be current). */
     public JobTraceScope log() {
-        return span == null ? JobTraceScope.NONE : JobTraceScope.open(span);
+        return span == null ? JobTraceScope.NONE
+                : JobTraceScope.ids(span.getSpanContext().getTraceId(), span.getSpanContext().getSpanId());
     }
 
     /** For the fetch's latency: the fetch span current while it is recorded (an exemplar links the bucket to it). */

@@ -7,7 +7,7 @@ import org.jboss.logging.MDC;
 /**
  * While open, log lines carry a job's {@code traceId} and {@code spanId} (in the JSON log's {@code mdc}, under the
  * names Quarkus uses for the spans it makes current itself), and, when opened for a span, that span is current, so a
- * latency recorded meanwhile gets its trace id as an exemplar. The lines and meters of a job are written by pipelines
+ * latency recorded meanwhile gets its trace id as an exemplar; opened for ids alone, it only names them. The lines and meters of a job are written by pipelines
  * that serve many jobs at once, where no single span is current, so the ids are put in place around each of them.
  * Closing restores what was there before.
  */
@@ -32,8 +32,19 @@ public final class JobTraceScope implements AutoCloseable {
 
     static JobTraceScope open(Span span) {
         Scope current = span.makeCurrent();
-        return new JobTraceScope(MDC.put(TRACE_ID, span.getSpanContext().getTraceId()),
-                MDC.put(SPAN_ID, span.getSpanContext().getSpanId()), current);
+        return withIds(span.getSpanContext().getTraceId(), span.getSpanContext().getSpanId(), current);
+    }
+
+    /**
+     * The ids in the log lines only, no span made current: for lines that record no latency. Making a span current
+     * is what costs (Quarkus rewrites the Vert.x context's MDC on every switch, and again on the way back).
+     */
+    static JobTraceScope ids(String traceId, String spanId) {
+        return withIds(traceId, spanId, null);
+    }
+
+    private static JobTraceScope withIds(String traceId, String spanId, Scope current) {
+        return new JobTraceScope(MDC.put(TRACE_ID, traceId), MDC.put(SPAN_ID, spanId), current);
     }
 
     @Override

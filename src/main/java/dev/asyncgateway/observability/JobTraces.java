@@ -119,11 +119,12 @@ public class JobTraces {
 
     /** For a log line of a job written outside its spans: the job's trace id and the span its steps hang under. */
     public JobTraceScope log(String traceContext) {
-        if (!on || traceContext == null) {
+        String traceId = on ? StoredTraceContext.traceId(traceContext) : null;
+        if (traceId == null) {
             return JobTraceScope.NONE;
         }
-        // The stored context made current as a span of its own: Quarkus fills the MDC of a Vert.x context from the
-        // current span, so the ids of a plain MDC entry could be lost where no span is current.
-        return JobTraceScope.open(Span.fromContext(StoredTraceContext.parent(traceContext)));
+        // The ids alone, read off the stored text: a line of every job, where making a span current would cost more
+        // than the line itself (the MDC entries hold for the synchronous log call, which switches no context).
+        return JobTraceScope.ids(traceId, StoredTraceContext.spanId(traceContext));
     }
 }
