@@ -19,8 +19,9 @@ import java.util.UUID;
  */
 public final class AccountRows {
 
-    /** The account's own settings, and the migrations' history: nothing a job or batch leaves behind. */
-    private static final Set<String> NOT_LEFT_BY_JOBS = Set.of("account", "project_webhook", "flyway_schema_history");
+    /** Tables no job or batch writes to: accounts' settings, Flyway's history, and instances' heartbeats (V19). */
+    private static final Set<String> NOT_LEFT_BY_JOBS = Set.of("account", "project_webhook", "flyway_schema_history",
+            "instance_heartbeat");
 
     private static final String TABLES = """
             select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
