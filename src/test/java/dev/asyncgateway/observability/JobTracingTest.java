@@ -103,7 +103,8 @@ class JobTracingTest {
             logs.close();
         }
         // two attempts and three callback attempts name the job (the fetches are children of the attempts)
-        await().atMost(EXPORTED).until(() -> spansOf(id).size() >= 5);
+        await().atMost(EXPORTED).alias("five spans of the job; so far: " + OtlpReceiver.timeline(otlp.trace(traceId)))
+                .until(() -> spansOf(id).size() >= 5);
 
         Api.job(id).statusCode(200).body("traceId", equalTo(traceId));
         Webhooks.as(account.apiKey()).get("/jobs/" + id + "/callback/attempts").then().statusCode(200)

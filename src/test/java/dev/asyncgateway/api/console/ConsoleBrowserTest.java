@@ -356,7 +356,10 @@ class ConsoleBrowserTest {
             open(page);
             long width = (Long) ((JavascriptExecutor) driver).executeScript("return document.documentElement.scrollWidth;");
             long viewport = (Long) ((JavascriptExecutor) driver).executeScript("return window.innerWidth;");
-            assertTrue(width <= viewport, page + " is " + width + " px wide in a " + viewport + " px window");
+            assertTrue(width <= viewport, () -> page + " is " + width + " px wide in a " + viewport + " px window; widest: "
+                    + ((JavascriptExecutor) driver).executeScript("let w = null; for (const e of document.body.querySelectorAll('*'))"
+                    + " if (!w || e.scrollWidth > w.scrollWidth) w = e;"
+                    + " return w ? w.tagName + '.' + w.className + ' ' + w.scrollWidth + ' px, stylesheets ' + document.styleSheets.length : 'none';"));
         }
         driver.manage().window().setSize(new Dimension(1280, 1000));
         Webhooks.submitJob(account.apiKey(), Map.of("url", TargetServer.get().url("/status/500")));
