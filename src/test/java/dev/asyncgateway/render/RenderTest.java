@@ -43,6 +43,16 @@ class RenderTest {
         return Api.submitJob(Map.of("apiKey", key, "url", pages.url(path), "apiParams", params));
     }
 
+    /** {@code count} renders, of one new account, of a page whose image the server holds for {@code ms}. */
+    private List<String> holdingPages(int count, int ms) {
+        String key = Api.newAccount();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ids.add(render(key, "/holding-page?ms=" + ms, Map.of()));
+        }
+        return ids;
+    }
+
     private static ExtractableResponse<Response> ended(String id, Duration within) {
         await().atMost(within).until(() -> !Api.status(id).equals("running"));
         return Api.job(id).extract();
@@ -169,11 +179,7 @@ class RenderTest {
 
     @Test
     void rendersNeverExceedTheirConcurrency() {
-        String key = Api.newAccount();
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            ids.add(render(key, "/holding-page?ms=1000", Map.of()));
-        }
+        List<String> ids = holdingPages(4, 1000);
         for (String id : ids) {
             assertEquals("finished", ended(id, Duration.ofSeconds(60)).path("status"));
         }
@@ -184,11 +190,7 @@ class RenderTest {
     /** Eight 3-second pages on two: the last ones wait 9 s, past the 10 s attempt timeout once their page is done. */
     @Test
     void rendersWaitingForAPageDoNotUseUpTheirAttempt() {
-        String key = Api.newAccount();
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            ids.add(render(key, "/holding-page?ms=3000", Map.of()));
-        }
+        List<String> ids = holdingPages(8, 3000);
         for (String id : ids) {
             ExtractableResponse<Response> job = ended(id, Duration.ofSeconds(90));
             assertEquals("finished", job.path("status"));
@@ -272,11 +274,7 @@ class RenderTest {
     @Test
     void renderMetersShowPagesInUseRendersWaitingAndOutcomes() {
         double before = Metrics.value(RENDERED_2XX);
-        String key = Api.newAccount();
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            ids.add(render(key, "/holding-page?ms=2000", Map.of()));
-        }
+        List<String> ids = holdingPages(4, 2000);
         await().atMost(Duration.ofSeconds(30)).until(() -> Metrics.value("gateway_render_pages{state=\"in_use\"}") == 2
                 && Metrics.value("gateway_render_pages{state=\"waiting\"}") >= 1);
         for (String id : ids) {
