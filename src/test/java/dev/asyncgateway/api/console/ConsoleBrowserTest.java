@@ -354,6 +354,7 @@ class ConsoleBrowserTest {
         driver.manage().window().setSize(new Dimension(360, 800));
         for (String page : List.of("/console/overview", "/console/jobs", "/console/jobs/" + id, "/console/webhooks")) {
             open(page);
+            awaitStyled(page);
             long width = (Long) ((JavascriptExecutor) driver).executeScript("return document.documentElement.scrollWidth;");
             long viewport = (Long) ((JavascriptExecutor) driver).executeScript("return window.innerWidth;");
             assertTrue(width <= viewport, () -> page + " is " + width + " px wide in a " + viewport + " px window; widest: "
@@ -364,6 +365,7 @@ class ConsoleBrowserTest {
         driver.manage().window().setSize(new Dimension(1280, 1000));
         Webhooks.submitJob(account.apiKey(), Map.of("url", TargetServer.get().url("/status/500")));
         open("/console/overview");
+        awaitStyled("/console/overview");
         screenshot("overview");
     }
 
@@ -455,6 +457,17 @@ class ConsoleBrowserTest {
 
     private void open(String path) {
         driver.get(base.toString().replaceAll("/$", "") + path);
+    }
+
+    /**
+     * Waits until the page has loaded and the console's stylesheet applies (it sets the body's margin to 0).
+     * chromedriver can hand back a page whose render-blocking stylesheet is still on its way (seen once in CI on a
+     * loaded machine: the body still had the browser's 8 px margin), and a layout measured then is not the console's.
+     */
+    private void awaitStyled(String page) {
+        new WebDriverWait(driver, Duration.ofSeconds(30)).withMessage(() -> page + ": console.css never applied")
+                .until(d -> (Boolean) ((JavascriptExecutor) d).executeScript("return document.readyState === 'complete'"
+                        + " && getComputedStyle(document.body).marginTop === '0px';"));
     }
 
     private void assertNothingRan() {
