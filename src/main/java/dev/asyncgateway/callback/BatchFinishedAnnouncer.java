@@ -2,6 +2,7 @@ package dev.asyncgateway.callback;
 
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.observability.JobTraces;
+import dev.asyncgateway.queue.GracefulShutdown;
 import dev.asyncgateway.queue.WakeUpSignal;
 import dev.asyncgateway.store.BatchStore;
 import dev.asyncgateway.store.JobsEnded;
@@ -40,6 +41,9 @@ public class BatchFinishedAnnouncer {
     @Inject
     JobTraces traces;
 
+    @Inject
+    GracefulShutdown shutdown;
+
     /** Checks the batches of the jobs that a statement ended; an announced one gets its event in the batch's trace. */
     void jobsEnded(@Observes JobsEnded event) {
         Map<UUID, String> traceContexts = new HashMap<>();
@@ -61,8 +65,12 @@ public class BatchFinishedAnnouncer {
         if (!config.runner().enabled()) {
             return Uni.createFrom().voidItem();
         }
+        return shutdown.periodic("the sweep for finished batches", this::sweepRounds);
+    }
+
+    private Uni<Void> sweepRounds() {
         int limit = config.callback().batchSweepSize();
-        return announce(null).chain(announced -> announced.batches() == limit ? sweep() : Uni.createFrom().voidItem());
+        return announce(null).chain(announced -> announced.batches() == limit ? sweepRounds() : Uni.createFrom().voidItem());
     }
 
     private Uni<BatchStore.Announced> announce(Collection<UUID> batchIds) {

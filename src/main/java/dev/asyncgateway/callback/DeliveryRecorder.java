@@ -2,6 +2,7 @@ package dev.asyncgateway.callback;
 
 import dev.asyncgateway.common.PeerText;
 import dev.asyncgateway.config.GatewayConfig;
+import dev.asyncgateway.queue.GracefulShutdown;
 import dev.asyncgateway.queue.GroupCommit;
 import dev.asyncgateway.queue.WakeUpSignal;
 import dev.asyncgateway.store.DeliveryOutcome;
@@ -33,6 +34,9 @@ public class DeliveryRecorder {
     @Inject
     Vertx vertx;
 
+    @Inject
+    GracefulShutdown shutdown;
+
     private GroupCommit<DeliveryOutcome> commits;
 
     @PostConstruct
@@ -60,7 +64,8 @@ public class DeliveryRecorder {
                 PeerText.clean(outcome.responseBody(), config.callback().responseLogBytes()), outcome.next(), outcome.retryDelay());
     }
 
+    /** Stores the outcome; after the shutdown handed the leases back, it is moot (see {@link GracefulShutdown#handedBack}). */
     public Uni<Void> record(DeliveryOutcome outcome) {
-        return commits.submit(outcome);
+        return shutdown.handedBack() ? Uni.createFrom().voidItem() : commits.submit(outcome);
     }
 }

@@ -1,6 +1,7 @@
 package dev.asyncgateway.job;
 
 import dev.asyncgateway.config.GatewayConfig;
+import dev.asyncgateway.queue.GracefulShutdown;
 import dev.asyncgateway.store.BatchStore;
 import dev.asyncgateway.store.DeliveryStore;
 import dev.asyncgateway.store.IdempotencyKeyStore;
@@ -39,9 +40,16 @@ public class RetentionPurger {
     @Inject
     GatewayConfig config;
 
+    @Inject
+    GracefulShutdown shutdown;
+
     @Scheduled(every = "${gateway.jobs.purge-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> purge() {
+        return shutdown.periodic("the retention purge", this::purgeAll);
+    }
+
+    private Uni<Void> purgeAll() {
         GatewayConfig.Jobs jobs = config.jobs();
         return deleteInRounds(limit -> store.purgeEnded(jobs.retention(), limit), "ended job(s) past retention", 0)
                 .chain(() -> deleteInRounds(limit -> batchStore.purgeEmptied(jobs.retention(), limit),

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * On SIGTERM: stop claiming jobs and deliveries, let what is in flight finish within
@@ -43,10 +44,38 @@ public class GracefulShutdown {
     Instance<QueueWorker> workers;
 
     private CompletableFuture<Void> drained;
+    private volatile boolean handedBack;
 
     /** True from the start of shutdown on. */
     public synchronized boolean draining() {
         return drained != null;
+    }
+
+    /**
+     * One round of periodic housekeeping (a batch sweep, a purge): none once shutdown has started, since the pool
+     * closes under it. A failed round is logged and left to the next one rather than handed to the scheduler, which
+     * logs it as an ERROR with its stack trace (as every shutdown did when the pool closed under a sweep).
+     */
+    public Uni<Void> periodic(String what, Supplier<Uni<?>> round) {
+        if (draining()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.createFrom().deferred(round).replaceWithVoid().onFailure().recoverWithItem(failure -> {
+            if (draining()) {
+                LOG.debugf("%s stopped by the shutdown: %s", what, failure.toString());
+            } else {
+                LOG.warnf("%s failed, the next round tries again: %s", what, failure.toString());
+            }
+            return null;
+        });
+    }
+
+    /**
+     * True once the attempts still running at the end of the grace period are being handed back: their leases go
+     * back to the queue, so what they end with is moot, and storing it would only meet a pool that is closing.
+     */
+    public boolean handedBack() {
+        return handedBack;
     }
 
     void onShutdownStarted(@Observes ShutdownDelayInitiatedEvent event) {
@@ -92,6 +121,7 @@ public class GracefulShutdown {
     }
 
     private Uni<Void> releaseUnfinished() {
+        handedBack = true;
         List<Uni<Void>> releases = workers.stream().map(worker -> worker.releaseUnfinished()
                 .invoke(released -> LOG.infof("shutting down: %d unfinished %s attempt(s) handed back to the queue",
                         released, worker.workName()))

@@ -4,6 +4,7 @@ import dev.asyncgateway.config.ConsoleConfig;
 import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.observability.GatewayMetrics;
 import dev.asyncgateway.queue.ClaimLoop;
+import dev.asyncgateway.queue.GracefulShutdown;
 import dev.asyncgateway.queue.GroupCommit;
 import dev.asyncgateway.queue.WakeUpSignal;
 import dev.asyncgateway.store.ClaimedDelivery;
@@ -60,6 +61,8 @@ public class JobCompletion {
     @Inject
     GatewayMetrics metrics;
 
+    @Inject
+    GracefulShutdown shutdown;
 
     private GroupCommit<JobOutcome> commits;
 
@@ -71,9 +74,13 @@ public class JobCompletion {
 
     /**
      * Completes when the outcome is stored (or known to be moot because the lease was lost); fails only when not even
-     * {@link #RESULT_NOT_STORABLE} could be stored, and then the job runs again once its lease expires.
+     * {@link #RESULT_NOT_STORABLE} could be stored, and then the job runs again once its lease expires. After the shutdown
+     * handed the leases back it is moot (see {@link GracefulShutdown#handedBack}).
      */
     public Uni<Void> record(JobOutcome outcome) {
+        if (shutdown.handedBack()) {
+            return Uni.createFrom().voidItem();
+        }
         boolean sendCallbackAtOnce = outcome.endsJob() && deliveries.reserve();
         return commits.submit(sendCallbackAtOnce ? outcome.withCallbackLease(UUID.randomUUID()) : outcome)
                 .onFailure().invoke(() -> {
