@@ -57,7 +57,7 @@ class JobTracingTest {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration EXPORTED = Duration.ofSeconds(30);
+    private static final Duration EXPORTED = Duration.ofSeconds(60);
     /** Bound of the wait for this application's first export (see {@link #exporterHasDeliveredOnce()}). */
     private static final Duration FIRST_EXPORT = Duration.ofMinutes(2);
 
