@@ -2,6 +2,8 @@ package dev.asyncgateway.observability;
 
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
+import io.vertx.core.Vertx;
+import io.vertx.core.impl.ContextInternal;
 import org.jboss.logging.MDC;
 
 /**
@@ -10,6 +12,10 @@ import org.jboss.logging.MDC;
  * latency recorded meanwhile gets its trace id as an exemplar; opened for ids alone, it only names them. The lines and meters of a job are written by pipelines
  * that serve many jobs at once, where no single span is current, so the ids are put in place around each of them.
  * Closing restores what was there before.
+ * <p>
+ * Quarkus keeps the MDC of a Vert.x thread in the current <em>duplicated</em> context. On a root context (where a
+ * statement's answer or a timer may resume a pipeline) each MDC call would make a new duplicate of its own, and the ids
+ * would be gone before the line is written; so there the scope runs under a duplicate of that context while open.
  */
 public final class JobTraceScope implements AutoCloseable {
 
@@ -17,22 +23,43 @@ public final class JobTraceScope implements AutoCloseable {
     static final String SPAN_ID = "spanId";
 
     /** Changes nothing: for jobs without a trace, and whenever tracing is off. */
-    public static final JobTraceScope NONE = new JobTraceScope(null, null, null);
+    public static final JobTraceScope NONE = new JobTraceScope(null, null, null, null);
 
     private final Object previousTraceId;
     private final Object previousSpanId;
     private final Scope current;
+    /** The duplicated context this scope runs under, when it was opened on a root context; else null. */
+    private final Dispatch dispatch;
 
-    private JobTraceScope(Object previousTraceId, Object previousSpanId, Scope current) {
+    private JobTraceScope(Object previousTraceId, Object previousSpanId, Scope current, Dispatch dispatch) {
         this.previousTraceId = previousTraceId;
         this.previousSpanId = previousSpanId;
         this.current = current;
+        this.dispatch = dispatch;
+    }
+
+    /** A duplicate of a root context, made current on this thread until {@link #end}, and the context it replaced. */
+    private record Dispatch(ContextInternal duplicate, ContextInternal previous) {
+
+        /** Null when the thread has no Vert.x context or already runs on a duplicated one. */
+        static Dispatch ifOnRootContext() {
+            if (Vertx.currentContext() instanceof ContextInternal context && !context.isDuplicate()) {
+                ContextInternal duplicate = context.duplicate();
+                return new Dispatch(duplicate, duplicate.beginDispatch());
+            }
+            return null;
+        }
+
+        void end() {
+            duplicate.endDispatch(previous);
+        }
     }
 
 
     static JobTraceScope open(Span span) {
+        Dispatch dispatch = Dispatch.ifOnRootContext();
         Scope current = span.makeCurrent();
-        return withIds(span.getSpanContext().getTraceId(), span.getSpanContext().getSpanId(), current);
+        return withIds(span.getSpanContext().getTraceId(), span.getSpanContext().getSpanId(), current, dispatch);
     }
 
     /**
@@ -40,11 +67,11 @@ public final class JobTraceScope implements AutoCloseable {
      * is what costs (Quarkus rewrites the Vert.x context's MDC on every switch, and again on the way back).
      */
     static JobTraceScope ids(String traceId, String spanId) {
-        return withIds(traceId, spanId, null);
+        return withIds(traceId, spanId, null, Dispatch.ifOnRootContext());
     }
 
-    private static JobTraceScope withIds(String traceId, String spanId, Scope current) {
-        return new JobTraceScope(MDC.put(TRACE_ID, traceId), MDC.put(SPAN_ID, spanId), current);
+    private static JobTraceScope withIds(String traceId, String spanId, Scope current, Dispatch dispatch) {
+        return new JobTraceScope(MDC.put(TRACE_ID, traceId), MDC.put(SPAN_ID, spanId), current, dispatch);
     }
 
     @Override
@@ -57,6 +84,9 @@ public final class JobTraceScope implements AutoCloseable {
         }
         restore(TRACE_ID, previousTraceId);
         restore(SPAN_ID, previousSpanId);
+        if (dispatch != null) {
+            dispatch.end();
+        }
     }
 
     private static void restore(String key, Object previous) {
