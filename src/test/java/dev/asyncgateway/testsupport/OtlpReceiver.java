@@ -3,6 +3,7 @@ package dev.asyncgateway.testsupport;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerOptions;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -57,9 +59,15 @@ public final class OtlpReceiver {
 
     /** Set once the receiver runs: Quarkus loads test classes more than once (test profiles), so it is found by port. */
     private static final String PORT_PROPERTY = "test.otlp-receiver.port";
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
 
     private final int port;
-    private final HttpClient client = HttpClient.newHttpClient();
+    /**
+     * HTTP/1.1 only: a client that offers an h2c upgrade (the JDK's default) once waited for ever for its dump, which
+     * held a test, and CI with it, until it was killed. Every read is bounded too.
+     */
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(READ_TIMEOUT).build();
 
     private OtlpReceiver(int port) {
         this.port = port;
@@ -81,7 +89,7 @@ public final class OtlpReceiver {
     private static int start() {
         List<byte[]> received = new CopyOnWriteArrayList<>();
         try {
-            return Vertx.vertx().createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+            return Vertx.vertx().createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false)).requestHandler(request -> request.body().onSuccess(body -> {
                 if (request.method() == HttpMethod.GET) {
                     Buffer dump = Buffer.buffer();
                     received.forEach(bytes -> dump.appendInt(bytes.length).appendBytes(bytes));
@@ -112,7 +120,7 @@ public final class OtlpReceiver {
     public List<Span> spans() {
         byte[] dump;
         try {
-            dump = client.send(HttpRequest.newBuilder(URI.create(endpoint() + "/dump")).GET().build(),
+            dump = client.send(HttpRequest.newBuilder(URI.create(endpoint() + "/dump")).timeout(READ_TIMEOUT).GET().build(),
                     HttpResponse.BodyHandlers.ofByteArray()).body();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
