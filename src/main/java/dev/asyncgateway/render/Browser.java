@@ -34,9 +34,11 @@ import java.util.Optional;
  * <ul>
  *   <li>every request of every target (pages, iframes in other processes, workers, redirects, script navigations)
  *   is paused ({@code Fetch.enable} on the browser) and continued only once the {@link OutboundUrlPolicy} has judged
- *   the addresses its host resolves to; a refused one fails as {@code BlockedByClient};</li>
- *   <li>authentication challenges are answered by {@link ProxyAuth}: a render's proxy gets its credentials, anything
- *   else is cancelled;</li>
+ *   the addresses its host resolves to; a refused one fails as {@code BlockedByClient}. That is the first of two
+ *   checks: the connection itself goes through the {@link EgressProxy}, which judges again and connects to the
+ *   address it checked;</li>
+ *   <li>authentication challenges are answered by {@link ProxyAuth}: the egress proxy's challenge gets the token of
+ *   the render that owns the frame, anything else is cancelled;</li>
  *   <li>popups (targets with an opener) are closed as they appear.</li>
  * </ul>
  */
@@ -57,6 +59,9 @@ public class Browser {
 
     @Inject
     GatewayMetrics metrics;
+
+    @Inject
+    EgressProxy egress;
 
     private Optional<String> chromium;
     private Future<CdpConnection> connecting;
@@ -110,12 +115,12 @@ public class Browser {
     private Future<CdpConnection> connect() {
         Vertx vertx = mutinyVertx.getDelegate();
         if (settings.browserUrl().isPresent()) {
-            return webSocketUrl(vertx, settings.browserUrl().get())
+            return egress.address().compose(listening -> webSocketUrl(vertx, settings.browserUrl().get()))
                     .compose(url -> CdpConnection.open(vertx, url, settings.maxMessageBytes()))
                     .compose(this::guard);
         }
         String executable = chromium().orElseThrow(() -> new IllegalStateException("no browser configured"));
-        return LocalChromium.start(vertx, executable, settings).compose(started -> {
+        return egress.address().compose(egressAddress -> LocalChromium.start(vertx, executable, settings, egressAddress)).compose(started -> {
             synchronized (this) {
                 local = started;
             }

@@ -40,6 +40,9 @@ public class Renderer {
     @Inject
     GatewayMetrics metrics;
 
+    @Inject
+    EgressProxy egress;
+
     private RenderSlots slots;
 
     @PostConstruct
@@ -98,10 +101,11 @@ public class Renderer {
         Duration limit = left.compareTo(pageLimit) < 0 ? left : pageLimit;
         long deadline = System.nanoTime() + limit.toNanos();
         return browser.connection()
-                .chain(cdp -> {
+                .chain(cdp -> Uni.createFrom().completionStage(egress.address().toCompletionStage())
+                        .map(egressAddress -> new PageRender(vertx.getDelegate(), cdp, request, settings, cpu,
+                                config.fetch().maxBodyBytes(), browser.proxyAuth(), egress, egressAddress)))
+                .chain(page -> {
                     RenderSlots.Slot slot = held.getAndSet(null);
-                    PageRender page = new PageRender(vertx.getDelegate(), cdp, request, settings, cpu, config.fetch().maxBodyBytes(),
-                            browser.proxyAuth());
                     return Uni.createFrom().completionStage(page.start(deadline).whenComplete((page1, failure) -> slot.release()));
                 })
                 .ifNoItem().after(limit.plusSeconds(1)).failWith(() -> new RenderFailure("timeout", "no page within " + limit.toMillis() + " ms", true));
