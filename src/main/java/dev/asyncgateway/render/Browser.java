@@ -69,9 +69,14 @@ public class Browser {
     private volatile boolean stopped;
     private final ProxyAuth proxyAuth = new ProxyAuth();
 
-    /** Looks for Chromium at start-up, so that no request thread ever looks at the file system for it. */
+    /**
+     * Looks for Chromium, and starts the egress proxy, at start-up, so that no request thread ever looks at the file
+     * system for either.
+     */
     void start(@Observes StartupEvent event) {
         if (available()) {
+            egress.address().onFailure(failure -> LOG.errorf("the egress proxy cannot listen (%s); renders fail until it can",
+                    failure.getMessage()));
             LOG.infof("rendering with %s", settings.browserUrl().map(url -> "the browser service at " + URI.create(url).getHost())
                     .orElseGet(() -> "Chromium at " + chromium().orElseThrow()));
         }

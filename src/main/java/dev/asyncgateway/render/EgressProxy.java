@@ -101,7 +101,8 @@ public class EgressProxy {
 
     /**
      * The proxy's URL for the browser ({@code http://host:port}), once it listens; it starts listening on the first
-     * call.
+     * call (at start-up, from {@link Browser}: creating its Vert.x reads the resolver's files), and again after a
+     * failed start.
      */
     synchronized Future<String> address() {
         if (listening == null || listening.failed()) {
@@ -116,9 +117,8 @@ public class EgressProxy {
                     .setMetricsOptions(new MetricsOptions().setEnabled(false)));
         }
         int idleMillis = (int) settings.egressIdleTimeout().toMillis();
-        int connectMillis = (int) config.fetch().connectTimeout().toMillis();
-        tunnels = vertx.createNetClient(tunnelOptions(connectMillis, idleMillis));
-        requests = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(connectMillis)
+        tunnels = vertx.createNetClient(tunnelOptions());
+        requests = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) config.fetch().connectTimeout().toMillis())
                 .setIdleTimeout(idleMillis).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setMaxPoolSize(settings.egressMaxConnectionsPerContext()).setTryUseCompression(false));
         server = vertx.createHttpServer(new HttpServerOptions()
@@ -138,9 +138,9 @@ public class EgressProxy {
         });
     }
 
-    private static NetClientOptions tunnelOptions(int connectMillis, int idleMillis) {
-        return new NetClientOptions().setConnectTimeout(connectMillis)
-                .setIdleTimeout(idleMillis).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+    private NetClientOptions tunnelOptions() {
+        return new NetClientOptions().setConnectTimeout((int) config.fetch().connectTimeout().toMillis())
+                .setIdleTimeout((int) settings.egressIdleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
     }
 
     /** A new route for one browser context: direct, or through {@code pool}. */
@@ -219,9 +219,8 @@ public class EgressProxy {
     private Future<NetSocket> connect(EgressRoute route, String url) {
         if (route.pool().isPresent()) {
             ProxyPool.Proxy pool = route.pool().get();
-            return judgedAsWritten(url).compose(checked -> poolTunnels.computeIfAbsent(pool,
-                    p -> vertx.createNetClient(tunnelOptions((int) config.fetch().connectTimeout().toMillis(),
-                            (int) settings.egressIdleTimeout().toMillis()).setProxyOptions(p.options())))
+            return judgedAsWritten(url).compose(checked -> poolTunnels
+                    .computeIfAbsent(pool, p -> vertx.createNetClient(tunnelOptions().setProxyOptions(p.options())))
                     .connect(checked.port(), checked.host()));
         }
         return future(resolver.resolve(url, OutboundUrlPolicy.Use.TARGET)).compose(checked -> tunnels.connect(
