@@ -5,9 +5,7 @@ import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.config.RenderConfig;
 import dev.asyncgateway.observability.GatewayMetrics;
 import dev.asyncgateway.outbound.FetchResult;
-import dev.asyncgateway.outbound.ProxyPool;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.net.ProxyType;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -74,11 +72,6 @@ public class Renderer {
     }
 
     private Uni<RenderedPage> attempt(RenderRequest request, long jobDeadline, Duration pageLimit) {
-        if (request.proxy().map(Renderer::unusable).orElse(false)) {
-            // Retried: the next attempt goes through the next matching proxy of the pool.
-            return Uni.createFrom().item(failed(new RenderFailure("render_proxy_unsupported",
-                    "Chromium cannot authenticate to a SOCKS proxy (" + request.proxy().get().label() + ")", true)));
-        }
         AtomicReference<RenderSlots.Slot> held = new AtomicReference<>();
         return slots.acquire()
                 .ifNoItem().after(Duration.ofNanos(Math.max(1, jobDeadline - System.nanoTime())))
@@ -117,14 +110,9 @@ public class Renderer {
      */
     public static boolean triedTheNetwork(FetchResult result) {
         return !(result instanceof FetchResult.Failure failure) || switch (failure.kind()) {
-            case "render_queue_full", "browser_unavailable", "render_proxy_unsupported" -> false;
+            case "render_queue_full", "browser_unavailable" -> false;
             default -> true;
         };
-    }
-
-    /** Chromium speaks SOCKS5 without authentication only. */
-    private static boolean unusable(ProxyPool.Proxy proxy) {
-        return proxy.options().getType() == ProxyType.SOCKS5 && proxy.options().getUsername() != null;
     }
 
     private static RenderedPage failed(Throwable failure) {
