@@ -80,4 +80,31 @@ public interface RenderConfig {
     /** Largest DevTools message accepted from the browser (a screenshot travels as one base64 message). */
     @WithDefault("33554432")
     int maxMessageBytes();
+
+    /**
+     * Address the egress proxy listens on: the one way the browser reaches the network. Loopback by default, which
+     * suits a local Chromium and a browser service in the same network namespace (a sidecar in the same pod); a
+     * browser service elsewhere needs an address it can reach (and {@link #egressAdvertisedHost()}).
+     */
+    @WithDefault("127.0.0.1")
+    String egressBindHost();
+
+    /** Port of the egress proxy; 0 lets the kernel choose one. */
+    @WithDefault("0")
+    int egressPort();
+
+    /** Host the browser is told to reach the egress proxy at, when it differs from the bind address (a service name). */
+    Optional<String> egressAdvertisedHost();
+
+    /** Longest request line, and largest header block, the egress proxy reads from the browser. */
+    @WithDefault("16384")
+    int egressMaxHeaderBytes();
+
+    /** A tunnel or forwarded request without a byte either way for this long is closed, on both sides. */
+    @WithDefault("30s")
+    Duration egressIdleTimeout();
+
+    /** Connections (tunnels and plain requests) one render's browser context may have open through the egress proxy at once. */
+    @WithDefault("64")
+    int egressMaxConnectionsPerContext();
 }

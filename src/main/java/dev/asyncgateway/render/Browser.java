@@ -34,9 +34,11 @@ import java.util.Optional;
  * <ul>
  *   <li>every request of every target (pages, iframes in other processes, workers, redirects, script navigations)
  *   is paused ({@code Fetch.enable} on the browser) and continued only once the {@link OutboundUrlPolicy} has judged
- *   the addresses its host resolves to; a refused one fails as {@code BlockedByClient};</li>
- *   <li>authentication challenges are answered by {@link ProxyAuth}: a render's proxy gets its credentials, anything
- *   else is cancelled;</li>
+ *   the addresses its host resolves to; a refused one fails as {@code BlockedByClient}. That is the first of two
+ *   checks: the connection itself goes through the {@link EgressProxy}, which judges again and connects to the
+ *   address it checked;</li>
+ *   <li>authentication challenges are answered by {@link ProxyAuth}: the egress proxy's challenge gets the token of
+ *   the render that owns the frame, anything else is cancelled;</li>
  *   <li>popups (targets with an opener) are closed as they appear.</li>
  * </ul>
  */
@@ -58,15 +60,23 @@ public class Browser {
     @Inject
     GatewayMetrics metrics;
 
+    @Inject
+    EgressProxy egress;
+
     private Optional<String> chromium;
     private Future<CdpConnection> connecting;
     private LocalChromium local;
     private volatile boolean stopped;
     private final ProxyAuth proxyAuth = new ProxyAuth();
 
-    /** Looks for Chromium at start-up, so that no request thread ever looks at the file system for it. */
+    /**
+     * Looks for Chromium, and starts the egress proxy, at start-up, so that no request thread ever looks at the file
+     * system for either.
+     */
     void start(@Observes StartupEvent event) {
         if (available()) {
+            egress.address().onFailure(failure -> LOG.errorf("the egress proxy cannot listen (%s); renders fail until it can",
+                    failure.getMessage()));
             LOG.infof("rendering with %s", settings.browserUrl().map(url -> "the browser service at " + URI.create(url).getHost())
                     .orElseGet(() -> "Chromium at " + chromium().orElseThrow()));
         }
@@ -110,12 +120,12 @@ public class Browser {
     private Future<CdpConnection> connect() {
         Vertx vertx = mutinyVertx.getDelegate();
         if (settings.browserUrl().isPresent()) {
-            return webSocketUrl(vertx, settings.browserUrl().get())
+            return egress.address().compose(listening -> webSocketUrl(vertx, settings.browserUrl().get()))
                     .compose(url -> CdpConnection.open(vertx, url, settings.maxMessageBytes()))
                     .compose(this::guard);
         }
         String executable = chromium().orElseThrow(() -> new IllegalStateException("no browser configured"));
-        return LocalChromium.start(vertx, executable, settings).compose(started -> {
+        return egress.address().compose(egressAddress -> LocalChromium.start(vertx, executable, settings, egressAddress)).compose(started -> {
             synchronized (this) {
                 local = started;
             }

@@ -45,10 +45,11 @@ final class LocalChromium {
         process.onExit().thenRun(handler);
     }
 
-    static Future<LocalChromium> start(Vertx vertx, String executable, RenderConfig settings) {
+    /** Starts Chromium with {@code proxyServer} (the egress proxy) as its only way to the network. */
+    static Future<LocalChromium> start(Vertx vertx, String executable, RenderConfig settings, String proxyServer) {
         return vertx.<Started>executeBlocking(() -> {
             Path profile = Files.createTempDirectory("gateway-chromium-");
-            ProcessBuilder builder = new ProcessBuilder(arguments(executable, profile, settings))
+            ProcessBuilder builder = new ProcessBuilder(arguments(executable, profile, settings, proxyServer))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD);
             return new Started(builder.start(), profile);
@@ -97,7 +98,7 @@ final class LocalChromium {
         });
     }
 
-    private static List<String> arguments(String executable, Path profile, RenderConfig settings) {
+    private static List<String> arguments(String executable, Path profile, RenderConfig settings, String proxyServer) {
         List<String> args = new ArrayList<>(List.of(executable,
                 "--headless",
                 "--remote-debugging-address=127.0.0.1",
@@ -117,7 +118,11 @@ final class LocalChromium {
                 "--metrics-recording-only",
                 "--mute-audio",
                 "--hide-scrollbars",
-                // WebRTC could reach addresses outside the URL policy: only proxied UDP, and there is no proxy.
+                // Nothing outside a render's context (the default context, service workers) goes direct either;
+                // without a render's token the egress proxy answers 407 and forwards nothing.
+                "--proxy-server=" + proxyServer,
+                "--proxy-bypass-list=<-loopback>",
+                // WebRTC could reach addresses outside the URL policy: only proxied UDP, and no proxy carries UDP.
                 "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
                 "--webrtc-ip-handling-policy=disable_non_proxied_udp",
                 "--js-flags=--max-old-space-size=" + settings.pageHeapMb()));

@@ -3,14 +3,14 @@ package dev.asyncgateway.render;
 import dev.asyncgateway.common.CpuWorkers;
 import dev.asyncgateway.config.RenderConfig;
 import dev.asyncgateway.outbound.FetchResult;
-import dev.asyncgateway.outbound.ProxyPool;
 import dev.asyncgateway.outbound.UrlPolicyViolation;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.ProxyOptions;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -48,7 +48,10 @@ final class PageRender {
     private final CpuWorkers cpu;
     private final int maxHtmlBytes;
     private final ProxyAuth proxyAuth;
-    /** The proxy's credentials for this render's frames, or null: no proxy, or one without credentials. */
+    private final EgressProxy egress;
+    private final String egressAddress;
+    /** This render's way out through the egress proxy; its token is the credentials of this render's frames. */
+    private final EgressRoute route;
     private final ProxyAuth.Credentials credentials;
     private final Set<String> frames = new HashSet<>();
     private final CompletableFuture<RenderedPage> outcome = new CompletableFuture<>();
@@ -68,7 +71,7 @@ final class PageRender {
     private JsonObject documentHeaders;
 
     PageRender(Vertx vertx, CdpConnection cdp, RenderRequest request, RenderConfig settings, CpuWorkers cpu, int maxHtmlBytes,
-               ProxyAuth proxyAuth) {
+               ProxyAuth proxyAuth, EgressProxy egress, String egressAddress) {
         this.vertx = vertx;
         this.cdp = cdp;
         this.request = request;
@@ -76,9 +79,10 @@ final class PageRender {
         this.cpu = cpu;
         this.maxHtmlBytes = maxHtmlBytes;
         this.proxyAuth = proxyAuth;
-        ProxyOptions proxy = request.proxy().map(ProxyPool.Proxy::options).orElse(null);
-        this.credentials = proxy == null || proxy.getUsername() == null ? null
-                : new ProxyAuth.Credentials(proxy.getUsername(), proxy.getPassword());
+        this.egress = egress;
+        this.egressAddress = egressAddress;
+        this.route = egress.open(request.proxy());
+        this.credentials = new ProxyAuth.Credentials(EgressRoute.USER, route.token());
     }
 
     /** Starts the render; it ends by {@code deadlineNanos} ({@link System#nanoTime()}) at the latest. */
@@ -136,18 +140,17 @@ final class PageRender {
     }
 
     /**
-     * A fresh context, through the render's proxy when it has one. Chromium sends loopback addresses around any proxy
-     * unless told otherwise ({@code <-loopback>}): through a proxy, every request goes to it, as a fetch's does.
+     * A fresh context whose every connection goes through the egress proxy (which goes on through the render's pool
+     * proxy, if any). Chromium sends loopback addresses around any proxy unless told otherwise ({@code <-loopback>}).
      */
     private JsonObject contextOptions() {
-        JsonObject options = new JsonObject().put("disposeOnDetach", true);
-        request.proxy().ifPresent(proxy -> options.put("proxyServer", proxy.label()).put("proxyBypassList", "<-loopback>"));
-        return options;
+        return new JsonObject().put("disposeOnDetach", true)
+                .put("proxyServer", egressAddress).put("proxyBypassList", "<-loopback>");
     }
 
-    /** Proxy challenges met by this frame's requests get the render's proxy credentials. */
+    /** Proxy challenges met by this frame's requests get the render's egress token. */
     private synchronized void ownFrame(String frameId) {
-        if (credentials != null && frameId != null && !ended && frames.add(frameId)) {
+        if (frameId != null && !ended && frames.add(frameId)) {
             proxyAuth.register(frameId, credentials);
         }
     }
@@ -181,7 +184,7 @@ final class PageRender {
         return step("loading " + request.url(), page("Page.navigate", new JsonObject().put("url", request.url())))
                 .invoke(navigated -> {
                     String error = navigated.getValue("errorText") instanceof String e ? e : "";
-                    if (error.contains("ERR_BLOCKED_BY_CLIENT")) {
+                    if (error.contains("ERR_BLOCKED_BY_CLIENT") || refusedByEgress(request.url())) {
                         throw new RenderFailure(UrlPolicyViolation.FAIL_REASON, "the outbound URL policy refused the page", false);
                     }
                     if (!error.isEmpty()) {
@@ -192,6 +195,17 @@ final class PageRender {
                     }
                 })
                 .replaceWithVoid();
+    }
+
+    /** Whether the egress proxy refused this render a connection to the URL's host (its name resolved to a refused address). */
+    private boolean refusedByEgress(String url) {
+        try {
+            URI uri = new URI(url);
+            int port = uri.getPort() > 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+            return uri.getHost() != null && route.wasRefused(EgressProxy.authority(uri.getHost(), port));
+        } catch (URISyntaxException malformed) {
+            return false;
+        }
     }
 
     /**
@@ -453,6 +467,7 @@ final class PageRender {
             frames.forEach(proxyAuth::forget);
             dispose();
         }
+        egress.forget(route);
         cdp.removeCloseHandler(this);
         loaded.cancel(false);
         return true;

@@ -8,12 +8,12 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Answers the browser's authentication challenges ({@code Fetch.authRequired}, asked of the whole browser): a proxy
- * challenge gets the credentials of the proxy chosen for the render that owns the frame, once per request; anything
- * else (a target's own 401, a frame no render owns, a second challenge after wrong credentials) is cancelled, as a
- * browser without a login prompt would. Frames, not proxies, key the credentials: providers often serve several
- * countries from one host and port and tell them apart by user name.
+ * challenge (the {@link EgressProxy}'s) gets the token of the render that owns the frame, once per request; anything
+ * else (a target's own 401, a frame no render owns, a second challenge after a wrong token) is cancelled, as a
+ * browser without a login prompt would. The token tells the egress proxy which render, and so which route (direct
+ * or which pool proxy), a connection belongs to; pool proxies' own credentials never reach the browser.
  * <p>
- * The credentials go to the browser only; nothing here logs them.
+ * The tokens go to the browser only; nothing here logs them.
  */
 final class ProxyAuth {
 

@@ -5,9 +5,7 @@ import dev.asyncgateway.config.GatewayConfig;
 import dev.asyncgateway.config.RenderConfig;
 import dev.asyncgateway.observability.GatewayMetrics;
 import dev.asyncgateway.outbound.FetchResult;
-import dev.asyncgateway.outbound.ProxyPool;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.net.ProxyType;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -40,6 +38,9 @@ public class Renderer {
     @Inject
     GatewayMetrics metrics;
 
+    @Inject
+    EgressProxy egress;
+
     private RenderSlots slots;
 
     @PostConstruct
@@ -71,11 +72,6 @@ public class Renderer {
     }
 
     private Uni<RenderedPage> attempt(RenderRequest request, long jobDeadline, Duration pageLimit) {
-        if (request.proxy().map(Renderer::unusable).orElse(false)) {
-            // Retried: the next attempt goes through the next matching proxy of the pool.
-            return Uni.createFrom().item(failed(new RenderFailure("render_proxy_unsupported",
-                    "Chromium cannot authenticate to a SOCKS proxy (" + request.proxy().get().label() + ")", true)));
-        }
         AtomicReference<RenderSlots.Slot> held = new AtomicReference<>();
         return slots.acquire()
                 .ifNoItem().after(Duration.ofNanos(Math.max(1, jobDeadline - System.nanoTime())))
@@ -98,10 +94,11 @@ public class Renderer {
         Duration limit = left.compareTo(pageLimit) < 0 ? left : pageLimit;
         long deadline = System.nanoTime() + limit.toNanos();
         return browser.connection()
-                .chain(cdp -> {
+                .chain(cdp -> Uni.createFrom().completionStage(egress.address().toCompletionStage())
+                        .map(egressAddress -> new PageRender(vertx.getDelegate(), cdp, request, settings, cpu,
+                                config.fetch().maxBodyBytes(), browser.proxyAuth(), egress, egressAddress)))
+                .chain(page -> {
                     RenderSlots.Slot slot = held.getAndSet(null);
-                    PageRender page = new PageRender(vertx.getDelegate(), cdp, request, settings, cpu, config.fetch().maxBodyBytes(),
-                            browser.proxyAuth());
                     return Uni.createFrom().completionStage(page.start(deadline).whenComplete((page1, failure) -> slot.release()));
                 })
                 .ifNoItem().after(limit.plusSeconds(1)).failWith(() -> new RenderFailure("timeout", "no page within " + limit.toMillis() + " ms", true));
@@ -113,14 +110,9 @@ public class Renderer {
      */
     public static boolean triedTheNetwork(FetchResult result) {
         return !(result instanceof FetchResult.Failure failure) || switch (failure.kind()) {
-            case "render_queue_full", "browser_unavailable", "render_proxy_unsupported" -> false;
+            case "render_queue_full", "browser_unavailable" -> false;
             default -> true;
         };
-    }
-
-    /** Chromium speaks SOCKS5 without authentication only. */
-    private static boolean unusable(ProxyPool.Proxy proxy) {
-        return proxy.options().getType() == ProxyType.SOCKS5 && proxy.options().getUsername() != null;
     }
 
     private static RenderedPage failed(Throwable failure) {

@@ -4,6 +4,7 @@ import dev.asyncgateway.testsupport.Api;
 import dev.asyncgateway.testsupport.ForwardProxy;
 import dev.asyncgateway.testsupport.Metrics;
 import dev.asyncgateway.testsupport.PageServer;
+import dev.asyncgateway.testsupport.SocksProxy;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -22,9 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Rendered jobs with a proxy pool (real local forward proxies, real Chromium): the page's requests go through the
- * chosen proxy with its credentials, the URL policy still refuses what the page asks of a refused address, and a
- * proxy that cannot be reached counts against it as for a fetch. (Renders without a pool: {@link RenderTest}.)
+ * Rendered jobs with a proxy pool (real local forward and SOCKS5 proxies, real Chromium): the page's requests go
+ * through the chosen proxy with its credentials, the URL policy still refuses what the page asks of a refused
+ * address, and a proxy that cannot be reached counts against it as for a fetch. (Renders without a pool: {@link RenderTest}.)
  */
 @QuarkusTest
 @WithTestResource(RenderThroughProxyTest.Proxies.class)
@@ -33,6 +34,7 @@ class RenderThroughProxyTest {
     static final ForwardProxy US_WITH_CREDENTIALS = ForwardProxy.start("us-auth", "renderer", "s3cr3t pass");
     static final ForwardProxy ZZ_LIVE = ForwardProxy.start("zz-live");
     static final int ZZ_DEAD_PORT = ForwardProxy.unusedPort();
+    static final SocksProxy SX_SOCKS = SocksProxy.start("socks user", "socks pass");
 
     /** The render settings of {@link RenderProfile} with a pool of the proxies above. */
     public static class Proxies implements QuarkusTestResourceLifecycleManager {
@@ -42,7 +44,8 @@ class RenderThroughProxyTest {
             settings.put("gateway.fetch.proxies", String.join(",",
                     "http://renderer:s3cr3t%20pass@127.0.0.1:" + US_WITH_CREDENTIALS.port() + "#country=us",
                     "http://127.0.0.1:" + ZZ_LIVE.port() + "#country=zz",
-                    "http://127.0.0.1:" + ZZ_DEAD_PORT + "#country=zz"));
+                    "http://127.0.0.1:" + ZZ_DEAD_PORT + "#country=zz",
+                    "socks5://socks%20user:socks%20pass@127.0.0.1:" + SX_SOCKS.port() + "#country=sx"));
             settings.put("gateway.fetch.proxy-failures-before-rest", "1");
             settings.put("gateway.fetch.proxy-rest", "1h");
             return settings;
@@ -79,6 +82,18 @@ class RenderThroughProxyTest {
         String everything = job.asString() + given().get("/q/metrics").then().extract().asString();
         assertFalse(everything.contains("s3cr3t"), "the proxy's password is shown");
         assertFalse(everything.contains("renderer:"), "the proxy's user is shown");
+    }
+
+    /** Chromium cannot authenticate to SOCKS, but it only ever talks to the egress proxy, which can. */
+    @Test
+    void aSocksProxyWithCredentialsCarriesTheRender() {
+        ExtractableResponse<Response> job = ended(render("/js?through=sx", "sx"));
+
+        assertEquals("finished", job.path("status"), () -> String.valueOf(job.path("failReason")));
+        assertTrue(job.<String>path("response.body").contains("written by JavaScript"));
+        // The test proxy connects only for clients that sent its user name and password.
+        String page = java.net.URI.create(pages.url("/")).getAuthority();
+        assertTrue(SX_SOCKS.connected().contains(page), SX_SOCKS.connected()::toString);
     }
 
     /** The interception judges every request before it leaves for the proxy: a refused address is never asked for. */

@@ -26,7 +26,7 @@ public class FakeNameServer implements QuarkusTestResourceLifecycleManager {
     public static final String RESOLVABLE = ".resolvable.test";
     public static final String LOOKUP_TIMEOUT = "8s";
 
-    private static final int TYPE_A = 1;
+    public static final int TYPE_A = 1;
     private static final Set<String> UNANSWERED = ConcurrentHashMap.newKeySet();
 
     private DatagramSocket socket;
@@ -66,7 +66,7 @@ public class FakeNameServer implements QuarkusTestResourceLifecycleManager {
                 byte[] query = Arrays.copyOf(packet.getData(), packet.getLength());
                 Question question = Question.of(query);
                 if (question.name().endsWith(RESOLVABLE)) {
-                    byte[] answer = answer(query, question);
+                    byte[] answer = answer(query, question, new byte[] {127, 0, 0, 1}, 60);
                     socket.send(new DatagramPacket(answer, answer.length, packet.getSocketAddress()));
                 } else {
                     UNANSWERED.add(question.name());
@@ -79,9 +79,12 @@ public class FakeNameServer implements QuarkusTestResourceLifecycleManager {
         }
     }
 
-    /** The query's question answered with 127.0.0.1 when it asks for an A record, with no record otherwise. */
-    private static byte[] answer(byte[] query, Question question) {
-        boolean a = question.type() == TYPE_A;
+    /**
+     * The query's question answered with {@code ipv4} (valid for {@code ttlSeconds}) when it asks for an A record,
+     * with no record otherwise (or when {@code ipv4} is null).
+     */
+    public static byte[] answer(byte[] query, Question question, byte[] ipv4, int ttlSeconds) {
+        boolean a = question.type() == TYPE_A && ipv4 != null;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(query[0]); // the query's id
         out.write(query[1]);
@@ -93,15 +96,16 @@ public class FakeNameServer implements QuarkusTestResourceLifecycleManager {
             out.writeBytes(new byte[] {
                     (byte) 0xc0, 12,      // the name: a pointer to the question's
                     0, 1, 0, 1,           // type A, class IN
-                    0, 0, 0, 60,          // TTL 60 s
-                    0, 4, 127, 0, 0, 1}); // 127.0.0.1
+                    (byte) (ttlSeconds >>> 24), (byte) (ttlSeconds >>> 16), (byte) (ttlSeconds >>> 8), (byte) ttlSeconds,
+                    0, 4}); // an IPv4 address follows
+            out.writeBytes(ipv4);
         }
         return out.toByteArray();
     }
 
     /** The first question of a query: its name in lower case, its type, and where it ends in the packet. */
-    private record Question(String name, int type, int end) {
-        static Question of(byte[] query) {
+    public record Question(String name, int type, int end) {
+        public static Question of(byte[] query) {
             StringBuilder name = new StringBuilder();
             int at = 12;
             while (query[at] != 0) {
