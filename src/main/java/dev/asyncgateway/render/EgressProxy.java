@@ -36,8 +36,6 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashSet;
@@ -156,11 +154,6 @@ public class EgressProxy {
         route.close();
     }
 
-    /** Host (lower case, without IPv6 brackets) and port, as routes remember refusals. */
-    static String authority(String host, int port) {
-        return host.replaceAll("^\\[|]$", "").toLowerCase(Locale.ROOT) + ":" + port;
-    }
-
     private void handle(HttpServerRequest request) {
         EgressRoute route = authenticated(request.getHeader(HttpHeaders.PROXY_AUTHORIZATION));
         if (route == null) {
@@ -191,9 +184,8 @@ public class EgressProxy {
 
     /** {@code CONNECT host:port}: judged like the https URL of that authority, then piped to the checked address. */
     private void tunnel(HttpServerRequest request, EgressRoute route) {
-        Runnable closer = () -> request.connection().close();
-        if (!route.admit(closer)) {
-            refuse(request, 503, "too many connections");
+        Runnable closer = admitted(request, route);
+        if (closer == null) {
             return;
         }
         String target = "https://" + request.uri() + "/";
@@ -213,6 +205,19 @@ public class EgressProxy {
                 splice(accepted.result(), upstream, () -> route.release(closer));
             });
         });
+    }
+
+    /**
+     * Counts the request's connection against its route: what closes it when the route closes, or null when the route
+     * has no room left (then it is answered {@code 503}).
+     */
+    private static Runnable admitted(HttpServerRequest request, EgressRoute route) {
+        Runnable closer = () -> request.connection().close();
+        if (route.admit(closer)) {
+            return closer;
+        }
+        refuse(request, 503, "too many connections");
+        return null;
     }
 
     /** A socket to the target of {@code url}: to the checked address, or through the route's pool proxy. */
@@ -257,9 +262,8 @@ public class EgressProxy {
             refuse(request, 400, "a proxy request names an absolute http:// URL");
             return;
         }
-        Runnable closer = () -> request.connection().close();
-        if (!route.admit(closer)) {
-            refuse(request, 503, "too many connections");
+        Runnable closer = admitted(request, route);
+        if (closer == null) {
             return;
         }
         boolean body = request.headers().contains(HttpHeaders.CONTENT_LENGTH) || request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
@@ -333,22 +337,11 @@ public class EgressProxy {
      */
     private static void fail(HttpServerRequest request, EgressRoute route, Throwable failure, String url) {
         if (failure instanceof UrlPolicyViolation) {
-            URI uri = parsed(url);
-            if (uri != null && uri.getHost() != null) {
-                route.refused(authority(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80));
-            }
+            route.refused(url);
             refuse(request, 403, "refused by the outbound URL policy");
             return;
         }
         request.connection().close();
-    }
-
-    private static URI parsed(String url) {
-        try {
-            return new URI(url);
-        } catch (URISyntaxException malformed) {
-            return null;
-        }
     }
 
     /** Answers and closes the connection (after a refused CONNECT the connection would otherwise stay open). */

@@ -2,11 +2,14 @@ package dev.asyncgateway.render;
 
 import dev.asyncgateway.outbound.ProxyPool;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -65,14 +68,33 @@ final class EgressRoute {
         open.remove(closer);
     }
 
-    /** Remembers that the URL policy refused a connection to {@code authority} (lower-case host and port). */
-    void refused(String authority) {
-        refused.add(authority);
+    /** Remembers that the URL policy refused a connection to the host and port of {@code url}. */
+    void refused(String url) {
+        String authority = authority(url);
+        if (authority != null) {
+            refused.add(authority);
+        }
     }
 
-    /** Whether the URL policy refused a connection of this render to {@code authority} (lower-case host and port). */
-    boolean wasRefused(String authority) {
-        return refused.contains(authority);
+    /** Whether the URL policy refused this render a connection to the host and port of {@code url}. */
+    boolean wasRefused(String url) {
+        String authority = authority(url);
+        return authority != null && refused.contains(authority);
+    }
+
+    /** The lower-case host (without IPv6 brackets) and port of {@code url}, or null when it names no host. */
+    private static String authority(String url) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException malformed) {
+            return null;
+        }
+        if (uri.getHost() == null) {
+            return null;
+        }
+        int port = uri.getPort() > 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+        return uri.getHost().replaceAll("^\\[|]$", "").toLowerCase(Locale.ROOT) + ":" + port;
     }
 
     /** Closes every open connection; the route admits none after. */

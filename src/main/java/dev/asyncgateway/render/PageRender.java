@@ -9,8 +9,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -184,7 +182,7 @@ final class PageRender {
         return step("loading " + request.url(), page("Page.navigate", new JsonObject().put("url", request.url())))
                 .invoke(navigated -> {
                     String error = navigated.getValue("errorText") instanceof String e ? e : "";
-                    if (error.contains("ERR_BLOCKED_BY_CLIENT") || refusedByEgress(request.url())) {
+                    if (error.contains("ERR_BLOCKED_BY_CLIENT") || route.wasRefused(request.url())) {
                         throw new RenderFailure(UrlPolicyViolation.FAIL_REASON, "the outbound URL policy refused the page", false);
                     }
                     if (!error.isEmpty()) {
@@ -195,17 +193,6 @@ final class PageRender {
                     }
                 })
                 .replaceWithVoid();
-    }
-
-    /** Whether the egress proxy refused this render a connection to the URL's host (its name resolved to a refused address). */
-    private boolean refusedByEgress(String url) {
-        try {
-            URI uri = new URI(url);
-            int port = uri.getPort() > 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
-            return uri.getHost() != null && route.wasRefused(EgressProxy.authority(uri.getHost(), port));
-        } catch (URISyntaxException malformed) {
-            return false;
-        }
     }
 
     /**
