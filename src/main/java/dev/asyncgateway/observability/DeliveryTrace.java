@@ -46,7 +46,7 @@ public class DeliveryTrace {
         }
     }
 
-    /** For the attempt's log line and latency: the attempt's span current, its ids in the log line. */
+    /** For the attempt's log line and latency: its ids in the log line, its span named for the latency's exemplar. */
     public JobTraceScope log() {
         return span == null ? JobTraceScope.NONE : JobTraceScope.open(span);
     }

@@ -89,13 +89,13 @@ public class JobAttemptTrace {
         }
     }
 
-    /** For the attempt's log lines: its span's ids in them (they record no latency, so no span needs to be current). */
+    /** For the attempt's log lines: its span's ids in them (they record no latency, so no span is named for exemplars). */
     public JobTraceScope log() {
         return span == null ? JobTraceScope.NONE
                 : JobTraceScope.ids(span.getSpanContext().getTraceId(), span.getSpanContext().getSpanId());
     }
 
-    /** For the fetch's latency: the fetch span current while it is recorded (an exemplar links the bucket to it). */
+    /** For the fetch's latency: the fetch span named while it is recorded (an exemplar links the bucket to it). */
     public JobTraceScope fetchScope() {
         return fetch == null ? JobTraceScope.NONE : JobTraceScope.open(fetch);
     }

@@ -1,15 +1,15 @@
 package dev.asyncgateway.observability;
 
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.context.Scope;
+import io.opentelemetry.api.trace.SpanContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.impl.ContextInternal;
 import org.jboss.logging.MDC;
 
 /**
  * While open, log lines carry a job's {@code traceId} and {@code spanId} (in the JSON log's {@code mdc}, under the
- * names Quarkus uses for the spans it makes current itself), and, when opened for a span, that span is current, so a
- * latency recorded meanwhile gets its trace id as an exemplar; opened for ids alone, it only names them. The lines and meters of a job are written by pipelines
+ * names Quarkus uses for the spans it makes current itself), and, when opened for a span, a latency recorded meanwhile
+ * gets that span as its exemplar ({@link LatencyExemplars}); opened for ids alone, it only names them. The lines and meters of a job are written by pipelines
  * that serve many jobs at once, where no single span is current, so the ids are put in place around each of them.
  * Closing restores what was there before.
  * <p>
@@ -27,14 +27,16 @@ public final class JobTraceScope implements AutoCloseable {
 
     private final Object previousTraceId;
     private final Object previousSpanId;
-    private final Scope current;
+    /** The span named for exemplars before this scope, when it was opened for a span; else null. */
+    private final SpanContext previousExemplarSpan;
     /** The duplicated context this scope runs under, when it was opened on a root context; else null. */
     private final Dispatch dispatch;
 
-    private JobTraceScope(Object previousTraceId, Object previousSpanId, Scope current, Dispatch dispatch) {
+    private JobTraceScope(Object previousTraceId, Object previousSpanId, SpanContext previousExemplarSpan,
+                          Dispatch dispatch) {
         this.previousTraceId = previousTraceId;
         this.previousSpanId = previousSpanId;
-        this.current = current;
+        this.previousExemplarSpan = previousExemplarSpan;
         this.dispatch = dispatch;
     }
 
@@ -56,22 +58,18 @@ public final class JobTraceScope implements AutoCloseable {
     }
 
 
+    /** The span's ids in the log lines, and the span named for the exemplar of a latency recorded meanwhile. */
     static JobTraceScope open(Span span) {
+        SpanContext context = span.getSpanContext();
         Dispatch dispatch = Dispatch.ifOnRootContext();
-        Scope current = span.makeCurrent();
-        return withIds(span.getSpanContext().getTraceId(), span.getSpanContext().getSpanId(), current, dispatch);
+        return new JobTraceScope(MDC.put(TRACE_ID, context.getTraceId()), MDC.put(SPAN_ID, context.getSpanId()),
+                LatencyExemplars.name(context), dispatch);
     }
 
-    /**
-     * The ids in the log lines only, no span made current: for lines that record no latency. Making a span current
-     * is what costs (Quarkus rewrites the Vert.x context's MDC on every switch, and again on the way back).
-     */
+    /** The ids in the log lines only: for lines that record no latency. */
     static JobTraceScope ids(String traceId, String spanId) {
-        return withIds(traceId, spanId, null, Dispatch.ifOnRootContext());
-    }
-
-    private static JobTraceScope withIds(String traceId, String spanId, Scope current, Dispatch dispatch) {
-        return new JobTraceScope(MDC.put(TRACE_ID, traceId), MDC.put(SPAN_ID, spanId), current, dispatch);
+        Dispatch dispatch = Dispatch.ifOnRootContext();
+        return new JobTraceScope(MDC.put(TRACE_ID, traceId), MDC.put(SPAN_ID, spanId), null, dispatch);
     }
 
     @Override
@@ -79,8 +77,8 @@ public final class JobTraceScope implements AutoCloseable {
         if (this == NONE) {
             return;
         }
-        if (current != null) {
-            current.close();
+        if (previousExemplarSpan != null) {
+            LatencyExemplars.restore(previousExemplarSpan);
         }
         restore(TRACE_ID, previousTraceId);
         restore(SPAN_ID, previousSpanId);

@@ -1,0 +1,76 @@
+package dev.asyncgateway.observability;
+
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.prometheus.client.exemplars.DefaultExemplarSampler;
+import io.prometheus.client.exemplars.ExemplarSampler;
+import io.prometheus.client.exemplars.tracer.common.SpanContextSupplier;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.inject.Alternative;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import java.util.Optional;
+
+/**
+ * The exemplars of the Prometheus latency histograms: the trace of a recent measurement in each bucket. Quarkus's own
+ * sampler reads the current OpenTelemetry span, and making a job's span current on a Vert.x thread rewrites the
+ * context's whole MDC on the way in and again on the way out: that cost a traced job more than the rest of its
+ * tracing, for an exemplar that Prometheus keeps at most one of per bucket for 7 s. So a job's latency is recorded
+ * with its span only named on the thread ({@link JobTraceScope#open}); this sampler reads that span first, and else
+ * the current span as Quarkus's does (the HTTP server's own latencies).
+ */
+public class LatencyExemplars {
+
+    private static final ThreadLocal<SpanContext> NAMED = new ThreadLocal<>();
+
+    /**
+     * Names {@code span} as the one a latency recorded on this thread belongs to.
+     *
+     * @return the one named before, {@linkplain SpanContext#getInvalid() invalid} when there was none
+     */
+    static SpanContext name(SpanContext span) {
+        SpanContext previous = NAMED.get();
+        NAMED.set(span);
+        return previous == null ? SpanContext.getInvalid() : previous;
+    }
+
+    /** Names again what {@link #name} replaced. */
+    static void restore(SpanContext previous) {
+        if (!previous.isValid()) {
+            NAMED.remove();
+        } else {
+            NAMED.set(previous);
+        }
+    }
+
+    @Produces
+    @Singleton
+    @Alternative
+    @Priority(1)
+    Optional<ExemplarSampler> exemplarSampler() {
+        return Optional.of(new DefaultExemplarSampler(new SpanContextSupplier() {
+            @Override
+            public String getTraceId() {
+                SpanContext span = span();
+                return span.isValid() ? span.getTraceId() : null;
+            }
+
+            @Override
+            public String getSpanId() {
+                SpanContext span = span();
+                return span.isValid() ? span.getSpanId() : null;
+            }
+
+            @Override
+            public boolean isSampled() {
+                return span().isSampled();
+            }
+        }));
+    }
+
+    private static SpanContext span() {
+        SpanContext named = NAMED.get();
+        return named != null ? named : Span.current().getSpanContext();
+    }
+}
