@@ -67,21 +67,13 @@ public class JobTraces {
         return on ? StoredTraceContext.of(Context.current()) : null;
     }
 
-    /** Opens the span of one claimed attempt of {@code job}; {@link JobAttemptTrace#NONE} for a job without a trace. */
+    /** The trace of one claimed attempt of {@code job}; {@link JobAttemptTrace#NONE} for a job without a trace. */
     public JobAttemptTrace attempt(JobRow job) {
         if (!on || job.traceContext() == null) {
             return JobAttemptTrace.NONE;
         }
-        Span span = tracer.spanBuilder("job attempt")
-                .setParent(StoredTraceContext.parent(job.traceContext()))
-                .setSpanKind(SpanKind.INTERNAL)
-                .setAttribute(JOB_ID, job.id().toString())
-                .setAttribute(ATTEMPT, (long) job.attempts())
-                .startSpan();
-        if (job.batchId() != null) {
-            span.setAttribute(BATCH_ID, job.batchId().toString());
-        }
-        return new JobAttemptTrace(tracer, span, job.attempts(), propagateToTargets);
+        return new JobAttemptTrace(tracer, StoredTraceContext.parent(job.traceContext()), job.id().toString(),
+                job.batchId() == null ? null : job.batchId().toString(), job.attempts(), propagateToTargets);
     }
 
     /**

@@ -47,7 +47,7 @@ class TraceAcrossRestartIT {
                         .post("/jobs").then().statusCode(200).extract().path("id");
                 receiver.awaitRequests(hook, 1);
                 await("the fetch to be exported before the crash").atMost(Duration.ofSeconds(10))
-                        .until(() -> otlp.trace(TRACE_ID).stream().anyMatch(s -> s.name().equals("job attempt")));
+                        .until(() -> otlp.trace(TRACE_ID).stream().anyMatch(s -> s.kind() == Kind.CLIENT && s.name().equals("GET")));
                 first.kill();
             }
             try (GatewayProcess second = GatewayProcess.start("trace-second", database.reactiveUrl(), tracing)) {

@@ -102,7 +102,7 @@ class JobTracingTest {
         } finally {
             logs.close();
         }
-        // two attempts and three callback attempts name the job (the fetches are children of the attempts)
+        // two fetch attempts and three callback attempts name the job
         await().atMost(EXPORTED).alias("five spans of the job; so far: " + OtlpReceiver.timeline(otlp.trace(traceId)))
                 .until(() -> spansOf(id).size() >= 5);
 
@@ -117,23 +117,20 @@ class JobTracingTest {
         List<Span> spans = spansOf(id);
         spans.forEach(span -> assertEquals(traceId, span.traceId(), span.name() + " is in the job's trace"));
 
-        List<Span> attempts = byAttempt(spans.stream().filter(s -> s.name().equals("job attempt")).toList());
-        assertEquals(2, attempts.size());
-        attempts.forEach(attempt -> assertEquals(server.spanId(), attempt.parentSpanId()));
-        assertEquals(List.of(1L, 2L), attempts.stream().map(s -> s.attribute("gateway.attempt")).toList());
-        assertTrue(attempts.get(0).hasEvent("retry scheduled"));
-        assertTrue(attempts.get(1).hasEvent("job ended"));
-        assertEquals("finished", attempts.get(1).event("job ended").attributes().get("gateway.job.status"));
-
-        List<Span> fetches = byAttempt(otlp.trace(traceId).stream()
-                .filter(s -> s.kind() == Kind.CLIENT && s.name().equals("GET")).toList());
-        assertEquals(2, fetches.size());
+        List<Span> fetches = byAttempt(spans.stream().filter(s -> s.kind() == Kind.CLIENT && s.name().equals("GET")).toList());
+        assertEquals(2, fetches.size(), "one span per fetch attempt");
+        assertTrue(spans.stream().noneMatch(s -> s.name().equals("job attempt")), "an attempt with a fetch is its fetch's span");
+        assertEquals(List.of(1L, 2L), fetches.stream().map(s -> s.attribute("gateway.attempt")).toList());
         for (int i = 0; i < 2; i++) {
-            assertEquals(attempts.get(i).spanId(), fetches.get(i).parentSpanId(), "a fetch is a child of its attempt");
+            assertEquals(server.spanId(), fetches.get(i).parentSpanId(), "an attempt hangs under the submission");
             assertEquals("GET", fetches.get(i).attribute("http.request.method"));
             assertEquals(target, fetches.get(i).attribute("url.full"));
             assertEquals("127.0.0.1", fetches.get(i).attribute("server.address"));
         }
+        assertTrue(fetches.get(0).hasEvent("retry scheduled"));
+        assertTrue(fetches.get(1).hasEvent("job ended"));
+        assertEquals("finished", fetches.get(1).event("job ended").attributes().get("gateway.job.status"));
+        assertEquals("finished", fetches.get(1).attribute("gateway.job.status"));
         assertEquals(500L, fetches.get(0).attribute("http.response.status_code"));
         assertEquals("500", fetches.get(0).attribute("error.type"));
         assertTrue(fetches.get(0).isError());
@@ -177,6 +174,21 @@ class JobTracingTest {
         assertFalse(echoed.get("headers").has("traceparent"), echoed.toString());
         assertFalse(echoed.get("headers").has("tracestate"), echoed.toString());
         await().atMost(EXPORTED).until(() -> !spansOf(id).isEmpty());
+    }
+
+    @Test
+    void aFailedJobsAttemptCarriesItsFailReason() {
+        String id = given().contentType(ContentType.JSON)
+                .body(Map.of("apiKey", Api.newAccount(), "url", TargetServer.get().url("/big/2000000")))
+                .post("/jobs").then().statusCode(200).extract().path("id");
+
+        Span attempt = await().atMost(EXPORTED).until(() -> spansOf(id).stream().filter(s -> s.hasEvent("job ended")).findFirst(),
+                java.util.Optional::isPresent).get();
+        assertEquals(Kind.CLIENT, attempt.kind(), "the attempt is its fetch's span");
+        assertEquals("failed", attempt.attribute("gateway.job.status"));
+        assertEquals("response_too_large", attempt.attribute("gateway.job.fail_reason"));
+        assertEquals("response_too_large", attempt.event("job ended").attributes().get("gateway.job.fail_reason"));
+        assertTrue(attempt.isError());
     }
 
     @Test
