@@ -118,8 +118,8 @@ public class JobAttemptTrace {
     }
 
     /** For the fetch's latency: the attempt's span named while it is recorded (an exemplar links the bucket to it). */
-    public JobTraceScope fetchScope() {
-        return span == null ? JobTraceScope.NONE : JobTraceScope.open(span);
+    public LatencyExemplars.Named fetchScope() {
+        return span == null ? LatencyExemplars.Named.NONE : LatencyExemplars.Named.open(span.getSpanContext());
     }
 
     private Span named(Span opened) {

@@ -17,8 +17,8 @@ import java.util.Optional;
  * sampler reads the current OpenTelemetry span, and making a job's span current on a Vert.x thread rewrites the
  * context's whole MDC on the way in and again on the way out: that cost a traced job more than the rest of its
  * tracing, for an exemplar that Prometheus keeps at most one of per bucket for 7 s. So a job's latency is recorded
- * with its span only named on the thread ({@link JobTraceScope#open}); this sampler reads that span first, and else
- * the current span as Quarkus's does (the HTTP server's own latencies).
+ * with its span only named on the thread ({@link Named}, or {@link JobTraceScope#open} along with a log line's ids);
+ * this sampler reads that span first, and else the current span as Quarkus's does (the HTTP server's own latencies).
  */
 public class LatencyExemplars {
 
@@ -41,6 +41,33 @@ public class LatencyExemplars {
             NAMED.remove();
         } else {
             NAMED.set(previous);
+        }
+    }
+
+    /**
+     * While open, a latency recorded on this thread gets a span as its exemplar: for a measurement that writes no
+     * log line, so the MDC is left alone ({@link JobTraceScope} does both).
+     */
+    public static final class Named implements AutoCloseable {
+
+        /** Names nothing: for jobs without a trace, and whenever tracing is off. */
+        public static final Named NONE = new Named(null);
+
+        private final SpanContext previous;
+
+        private Named(SpanContext previous) {
+            this.previous = previous;
+        }
+
+        static Named open(SpanContext span) {
+            return new Named(name(span));
+        }
+
+        @Override
+        public void close() {
+            if (previous != null) {
+                restore(previous);
+            }
         }
     }
 

@@ -12,6 +12,7 @@ import dev.asyncgateway.store.FetchAttempt;
 import dev.asyncgateway.observability.JobAttemptTrace;
 import dev.asyncgateway.observability.JobTraces;
 import dev.asyncgateway.observability.JobTraceScope;
+import dev.asyncgateway.observability.LatencyExemplars;
 import dev.asyncgateway.store.JobOutcome;
 import dev.asyncgateway.store.JobRow;
 import io.smallrye.mutiny.Uni;
@@ -127,7 +128,7 @@ public class JobExecutor {
     private FetchAttempt attempted(FetchResult result, Instant startedAt, long start, ProxyPool.Proxy proxy,
                                    boolean rendered, JobAttemptTrace trace) {
         long elapsed = System.nanoTime() - start;
-        try (JobTraceScope ignored = trace.fetchScope()) {
+        try (LatencyExemplars.Named ignored = trace.fetchScope()) {
             metrics.fetchAttempt(result, elapsed);
         }
         if (proxy != null) {
