@@ -1,5 +1,6 @@
 package dev.asyncgateway.render;
 
+import dev.asyncgateway.config.RenderConfig;
 import dev.asyncgateway.outbound.UrlPolicyViolation;
 import dev.asyncgateway.testsupport.Api;
 import dev.asyncgateway.testsupport.TwinServers;
@@ -17,7 +18,9 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -32,8 +35,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The browser reaches the network only through the egress proxy (real Chromium, a real name server whose answers
  * rebind, real page servers on 127.0.0.1 and 127.0.0.2 sharing one port): names are resolved by the gateway, and a
  * name whose answer changes between two lookups never leads the page to a refused address. Then the egress proxy
- * itself, spoken to by a raw client: no token, no forwarding; a refused CONNECT is a 403 that connects nothing; an
- * allowed tunnel and a plain request get through with their Host and without proxy headers.
+ * itself, spoken to by a raw client: no token, no forwarding; a refused CONNECT is a 403 that connects nothing; a
+ * render at its connection cap gets 503 until one of its connections closes; an allowed tunnel and a plain request
+ * get through with their Host and without proxy headers.
  */
 @QuarkusTest
 @WithTestResource(RebindingNameServer.class)
@@ -43,6 +47,9 @@ class RenderEgressTest {
 
     @Inject
     EgressProxy egress;
+
+    @Inject
+    RenderConfig render;
 
     private static String url(String host, String pathAndQuery) {
         return "http://" + host + ":" + TWINS.port() + pathAndQuery;
@@ -154,6 +161,38 @@ class RenderEgressTest {
             assertTrue(answer.startsWith("HTTP/1.1 200") && answer.contains("<p>/tunnelled</p>"), answer);
             assertTrue(TWINS.allowed().requests().stream().anyMatch(r -> r.startsWith("/tunnelled\n") && r.contains("Host: tunnel.example")));
         } finally {
+            egress.forget(route);
+        }
+    }
+
+    @Test
+    void aRenderAtItsConnectionCapIsAnswered503UntilOneOfItsConnectionsCloses() throws Exception {
+        EgressRoute route = egress.open(Optional.empty());
+        String connect = "CONNECT 127.0.0.1:" + TWINS.port() + " HTTP/1.1\r\nHost: 127.0.0.1:" + TWINS.port()
+                + "\r\nProxy-Authorization: " + basic(route.token()) + "\r\n\r\n";
+        List<Socket> tunnels = new ArrayList<>();
+        try {
+            for (int i = 0; i < render.egressMaxConnectionsPerContext(); i++) {
+                Socket socket = proxySocket();
+                tunnels.add(socket);
+                write(socket, connect);
+                String established = readHead(socket.getInputStream());
+                assertTrue(established.startsWith("HTTP/1.1 200"), () -> "tunnel " + tunnels.size() + ": " + established);
+            }
+            String refused = head(exchange(connect, true));
+            assertTrue(refused.startsWith("HTTP/1.1 503"), refused);
+
+            tunnels.remove(0).close();
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                try (Socket socket = proxySocket()) {
+                    write(socket, connect);
+                    return readHead(socket.getInputStream()).startsWith("HTTP/1.1 200");
+                }
+            });
+        } finally {
+            for (Socket socket : tunnels) {
+                socket.close();
+            }
             egress.forget(route);
         }
     }
