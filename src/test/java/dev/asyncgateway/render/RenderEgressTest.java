@@ -9,23 +9,23 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
+import static dev.asyncgateway.render.EgressClient.basic;
+import static dev.asyncgateway.render.EgressClient.connect;
+import static dev.asyncgateway.render.EgressClient.head;
+import static dev.asyncgateway.render.EgressClient.readHead;
+import static dev.asyncgateway.render.EgressClient.write;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -50,6 +50,13 @@ class RenderEgressTest {
 
     @Inject
     RenderConfig render;
+
+    private EgressClient client;
+
+    @BeforeEach
+    void client() throws Exception {
+        client = EgressClient.of(egress);
+    }
 
     private static String url(String host, String pathAndQuery) {
         return "http://" + host + ":" + TWINS.port() + pathAndQuery;
@@ -123,11 +130,11 @@ class RenderEgressTest {
         String target = url("127.0.0.1", "/no-token");
 
         for (String credentials : new String[] {null, basic("wrong"), basic(forgotten.token())}) {
-            String head = head(exchange("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + TWINS.port() + "\r\n"
+            String head = head(client.exchange("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + TWINS.port() + "\r\n"
                     + (credentials == null ? "" : "Proxy-Authorization: " + credentials + "\r\n") + "\r\n", false));
             assertTrue(head.startsWith("HTTP/1.1 407"), head);
             assertTrue(head.toLowerCase().contains("proxy-authenticate: basic"), head);
-            String tunnel = head(exchange("CONNECT 127.0.0.1:" + TWINS.port() + " HTTP/1.1\r\nHost: 127.0.0.1:" + TWINS.port() + "\r\n"
+            String tunnel = head(client.exchange("CONNECT 127.0.0.1:" + TWINS.port() + " HTTP/1.1\r\nHost: 127.0.0.1:" + TWINS.port() + "\r\n"
                     + (credentials == null ? "" : "Proxy-Authorization: " + credentials + "\r\n") + "\r\n", false));
             assertTrue(tunnel.startsWith("HTTP/1.1 407"), tunnel);
         }
@@ -138,8 +145,7 @@ class RenderEgressTest {
     void aConnectToAnAddressThePolicyRefusesIsAnswered403AndConnectsNothing() throws Exception {
         EgressRoute route = egress.open(Optional.empty());
         try {
-            String head = head(exchange("CONNECT 127.0.0.2:" + TWINS.port() + " HTTP/1.1\r\nHost: 127.0.0.2:" + TWINS.port()
-                    + "\r\nProxy-Authorization: " + basic(route.token()) + "\r\n\r\n", true));
+            String head = head(client.exchange(connect("127.0.0.2:" + TWINS.port(), route), true));
             assertTrue(head.startsWith("HTTP/1.1 403"), head);
             assertEquals(0, TWINS.refused().connections(), "connections to the refused address");
         } finally {
@@ -150,9 +156,8 @@ class RenderEgressTest {
     @Test
     void aTunnelToAnAllowedAddressCarriesBytesBothWays() throws Exception {
         EgressRoute route = egress.open(Optional.empty());
-        try (Socket socket = proxySocket()) {
-            write(socket, "CONNECT 127.0.0.1:" + TWINS.port() + " HTTP/1.1\r\nHost: 127.0.0.1:" + TWINS.port()
-                    + "\r\nProxy-Authorization: " + basic(route.token()) + "\r\n\r\n");
+        try (Socket socket = client.socket()) {
+            write(socket, connect("127.0.0.1:" + TWINS.port(), route));
             String established = readHead(socket.getInputStream());
             assertTrue(established.startsWith("HTTP/1.1 200"), established);
 
@@ -168,23 +173,22 @@ class RenderEgressTest {
     @Test
     void aRenderAtItsConnectionCapIsAnswered503UntilOneOfItsConnectionsCloses() throws Exception {
         EgressRoute route = egress.open(Optional.empty());
-        String connect = "CONNECT 127.0.0.1:" + TWINS.port() + " HTTP/1.1\r\nHost: 127.0.0.1:" + TWINS.port()
-                + "\r\nProxy-Authorization: " + basic(route.token()) + "\r\n\r\n";
+        String connect = connect("127.0.0.1:" + TWINS.port(), route);
         List<Socket> tunnels = new ArrayList<>();
         try {
             for (int i = 0; i < render.egressMaxConnectionsPerContext(); i++) {
-                Socket socket = proxySocket();
+                Socket socket = client.socket();
                 tunnels.add(socket);
                 write(socket, connect);
                 String established = readHead(socket.getInputStream());
                 assertTrue(established.startsWith("HTTP/1.1 200"), () -> "tunnel " + tunnels.size() + ": " + established);
             }
-            String refused = head(exchange(connect, true));
+            String refused = head(client.exchange(connect, true));
             assertTrue(refused.startsWith("HTTP/1.1 503"), refused);
 
             tunnels.remove(0).close();
             await().atMost(Duration.ofSeconds(10)).until(() -> {
-                try (Socket socket = proxySocket()) {
+                try (Socket socket = client.socket()) {
                     write(socket, connect);
                     return readHead(socket.getInputStream()).startsWith("HTTP/1.1 200");
                 }
@@ -201,7 +205,7 @@ class RenderEgressTest {
     void aPlainRequestIsForwardedWithItsHostAndWithoutProxyHeaders() throws Exception {
         EgressRoute route = egress.open(Optional.empty());
         try {
-            String answer = exchange("GET " + url("127.0.0.1", "/plain?x=1") + " HTTP/1.1\r\nHost: 127.0.0.1:" + TWINS.port()
+            String answer = client.exchange("GET " + url("127.0.0.1", "/plain?x=1") + " HTTP/1.1\r\nHost: 127.0.0.1:" + TWINS.port()
                     + "\r\nProxy-Authorization: " + basic(route.token()) + "\r\nX-Custom: kept\r\nConnection: close\r\n\r\n", true);
             assertTrue(answer.startsWith("HTTP/1.1 200") && answer.contains("<p>/plain</p>"), answer);
             String seen = TWINS.allowed().requests().stream().filter(r -> r.startsWith("/plain?x=1\n")).findFirst().orElseThrow();
@@ -211,48 +215,5 @@ class RenderEgressTest {
         } finally {
             egress.forget(route);
         }
-    }
-
-    private static String basic(String token) {
-        return "Basic " + Base64.getEncoder().encodeToString((EgressRoute.USER + ":" + token).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private Socket proxySocket() throws Exception {
-        URI address = URI.create(egress.address().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
-        Socket socket = new Socket(address.getHost(), address.getPort());
-        socket.setSoTimeout(10_000);
-        return socket;
-    }
-
-    /** Sends {@code request} on a new connection: the whole answer up to the close, or only its head. */
-    private String exchange(String request, boolean untilClosed) throws Exception {
-        try (Socket socket = proxySocket()) {
-            write(socket, request);
-            return untilClosed ? new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
-                    : readHead(socket.getInputStream());
-        }
-    }
-
-    private static void write(Socket socket, String text) throws IOException {
-        socket.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
-        socket.getOutputStream().flush();
-    }
-
-    /** The status line and headers, read up to the blank line that ends them. */
-    private static String readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.UTF_8).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                break;
-            }
-            head.write(b);
-        }
-        return head.toString(StandardCharsets.UTF_8);
-    }
-
-    private static String head(String answer) {
-        int end = answer.indexOf("\r\n\r\n");
-        return end < 0 ? answer : answer.substring(0, end);
     }
 }
