@@ -9,8 +9,9 @@ import org.jboss.logging.MDC;
 /**
  * While open, log lines carry a job's {@code traceId} and {@code spanId} (in the JSON log's {@code mdc}, under the
  * names Quarkus uses for the spans it makes current itself), and, when opened for a span, a latency recorded meanwhile
- * gets that span as its exemplar ({@link LatencyExemplars}); opened for ids alone, it only names them. The lines and meters of a job are written by pipelines
- * that serve many jobs at once, where no single span is current, so the ids are put in place around each of them.
+ * gets that span as its exemplar ({@link LatencyExemplars}); opened for ids alone, it only names them. The lines and
+ * meters of a job are written by pipelines that serve many jobs at once, where no single span is current, so the ids
+ * are put in place around each of them.
  * Closing restores what was there before.
  * <p>
  * Quarkus keeps the MDC of a Vert.x thread in the current <em>duplicated</em> context. On a root context (where a
@@ -23,20 +24,20 @@ public final class JobTraceScope implements AutoCloseable {
     static final String SPAN_ID = "spanId";
 
     /** Changes nothing: for jobs without a trace, and whenever tracing is off. */
-    public static final JobTraceScope NONE = new JobTraceScope(null, null, null, null);
+    public static final JobTraceScope NONE = new JobTraceScope(null, null, LatencyExemplars.Named.NONE, null);
 
     private final Object previousTraceId;
     private final Object previousSpanId;
-    /** The span named for exemplars before this scope, when it was opened for a span; else null. */
-    private final SpanContext previousExemplarSpan;
+    /** The span named for a latency's exemplar while open ({@link LatencyExemplars.Named#NONE} for ids alone). */
+    private final LatencyExemplars.Named exemplar;
     /** The duplicated context this scope runs under, when it was opened on a root context; else null. */
     private final Dispatch dispatch;
 
-    private JobTraceScope(Object previousTraceId, Object previousSpanId, SpanContext previousExemplarSpan,
+    private JobTraceScope(Object previousTraceId, Object previousSpanId, LatencyExemplars.Named exemplar,
                           Dispatch dispatch) {
         this.previousTraceId = previousTraceId;
         this.previousSpanId = previousSpanId;
-        this.previousExemplarSpan = previousExemplarSpan;
+        this.exemplar = exemplar;
         this.dispatch = dispatch;
     }
 
@@ -63,13 +64,14 @@ public final class JobTraceScope implements AutoCloseable {
         SpanContext context = span.getSpanContext();
         Dispatch dispatch = Dispatch.ifOnRootContext();
         return new JobTraceScope(MDC.put(TRACE_ID, context.getTraceId()), MDC.put(SPAN_ID, context.getSpanId()),
-                LatencyExemplars.name(context), dispatch);
+                LatencyExemplars.Named.open(context), dispatch);
     }
 
     /** The ids in the log lines only: for lines that record no latency. */
     static JobTraceScope ids(String traceId, String spanId) {
         Dispatch dispatch = Dispatch.ifOnRootContext();
-        return new JobTraceScope(MDC.put(TRACE_ID, traceId), MDC.put(SPAN_ID, spanId), null, dispatch);
+        return new JobTraceScope(MDC.put(TRACE_ID, traceId), MDC.put(SPAN_ID, spanId), LatencyExemplars.Named.NONE,
+                dispatch);
     }
 
     @Override
@@ -77,9 +79,7 @@ public final class JobTraceScope implements AutoCloseable {
         if (this == NONE) {
             return;
         }
-        if (previousExemplarSpan != null) {
-            LatencyExemplars.restore(previousExemplarSpan);
-        }
+        exemplar.close();
         restore(TRACE_ID, previousTraceId);
         restore(SPAN_ID, previousSpanId);
         if (dispatch != null) {

@@ -25,48 +25,38 @@ public class LatencyExemplars {
     private static final ThreadLocal<SpanContext> NAMED = new ThreadLocal<>();
 
     /**
-     * Names {@code span} as the one a latency recorded on this thread belongs to.
-     *
-     * @return the one named before, {@linkplain SpanContext#getInvalid() invalid} when there was none
-     */
-    static SpanContext name(SpanContext span) {
-        SpanContext previous = NAMED.get();
-        NAMED.set(span);
-        return previous == null ? SpanContext.getInvalid() : previous;
-    }
-
-    /** Names again what {@link #name} replaced. */
-    static void restore(SpanContext previous) {
-        if (!previous.isValid()) {
-            NAMED.remove();
-        } else {
-            NAMED.set(previous);
-        }
-    }
-
-    /**
-     * While open, a latency recorded on this thread gets a span as its exemplar: for a measurement that writes no
-     * log line, so the MDC is left alone ({@link JobTraceScope} does both).
+     * While open, a latency recorded on this thread gets a span as its exemplar. Alone for a measurement that writes no
+     * log line, so the MDC is left alone; {@link JobTraceScope} holds one along with a log line's ids.
      */
     public static final class Named implements AutoCloseable {
 
         /** Names nothing: for jobs without a trace, and whenever tracing is off. */
-        public static final Named NONE = new Named(null);
+        public static final Named NONE = new Named(false, null);
 
+        private final boolean naming;
+        /** What was named before this, restored on close; null when nothing was. */
         private final SpanContext previous;
 
-        private Named(SpanContext previous) {
+        private Named(boolean naming, SpanContext previous) {
+            this.naming = naming;
             this.previous = previous;
         }
 
         static Named open(SpanContext span) {
-            return new Named(name(span));
+            SpanContext previous = NAMED.get();
+            NAMED.set(span);
+            return new Named(true, previous);
         }
 
         @Override
         public void close() {
-            if (previous != null) {
-                restore(previous);
+            if (!naming) {
+                return;
+            }
+            if (previous == null) {
+                NAMED.remove();
+            } else {
+                NAMED.set(previous);
             }
         }
     }
