@@ -34,6 +34,8 @@ public abstract class ClaimLoop<T> implements QueueWorker {
     private volatile boolean backlog = true;
     private volatile boolean running;
     private Vertx vertx;
+    /** The contexts claims are issued from, one loop after the other. */
+    private EventLoopRotation loops;
     private long pollTimer = -1;
 
     /** How many rows may be in flight at once on this instance. */
@@ -87,6 +89,7 @@ public abstract class ClaimLoop<T> implements QueueWorker {
     /** Starts claiming: on each signal of {@code channel}, every {@code pollInterval}, and once now. */
     protected void startLoop(Vertx vertx, WakeUpSignal wakeUp, String channel, Duration pollInterval) {
         this.vertx = vertx;
+        loops = new EventLoopRotation(vertx.getDelegate());
         running = true;
         wakeUp.onSignal(channel, this::wake);
         pollTimer = vertx.setPeriodic(pollInterval.toMillis(), id -> wake());
@@ -173,7 +176,7 @@ public abstract class ClaimLoop<T> implements QueueWorker {
             claiming.set(false);
             return;
         }
-        claim(free).subscribe().with(
+        loops.next().runOnContext(ignored -> claim(free).subscribe().with(
                 rows -> {
                     // Mutiny drops what this callback throws: the loop state must be reset whatever happens here.
                     try {
@@ -190,7 +193,7 @@ public abstract class ClaimLoop<T> implements QueueWorker {
                     LOG.warnf("cannot claim %ss, the fallback poll will try again: %s", workName(), failure.toString());
                     backlog = true;
                     claiming.set(false);
-                });
+                }));
     }
 
     private void start(T row) {

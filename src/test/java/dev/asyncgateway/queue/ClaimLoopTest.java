@@ -1,15 +1,19 @@
 package dev.asyncgateway.queue;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.VertxOptions;
+import io.vertx.mutiny.core.Vertx;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The claim loop's own bookkeeping, on rows the test hands it and attempts the test ends. */
@@ -19,7 +23,7 @@ class ClaimLoopTest {
     }
 
     /** A loop whose attempts each wait for the test to end them; it never claims by itself. */
-    private static final class ScriptedLoop extends ClaimLoop<Row> {
+    private static class ScriptedLoop extends ClaimLoop<Row> {
         final Map<UUID, CompletableFuture<Void>> attemptsByLease = new ConcurrentHashMap<>();
 
         @Override
@@ -83,5 +87,40 @@ class ClaimLoopTest {
         assertEquals(1, loop.releaseUnfinished().await().atMost(Duration.ofSeconds(1)));
         loop.endAttempt(reclaimed);
         assertEquals(Map.of(), loop.leases());
+    }
+
+    /** A loop that finds one row at each claim and notes the thread each claim ran on; the attempts end at once. */
+    private static final class ThreadNotingLoop extends ScriptedLoop {
+        final Set<String> claimThreads = ConcurrentHashMap.newKeySet();
+
+        @Override
+        protected Uni<List<Row>> claim(int free) {
+            claimThreads.add(Thread.currentThread().getName());
+            return Uni.createFrom().item(List.of(new Row(UUID.randomUUID(), UUID.randomUUID())));
+        }
+
+        @Override
+        protected Uni<Void> run(Row row, Runnable exchanged) {
+            exchanged.run();
+            return Uni.createFrom().voidItem();
+        }
+    }
+
+    @Test
+    void successiveClaimsRunOnEachEventLoopInTurnWhoeverWokeTheLoop() {
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+        try {
+            ThreadNotingLoop loop = new ThreadNotingLoop();
+            loop.startLoop(vertx, new WakeUpSignal(), "test", Duration.ofHours(1));
+            // woken again and again from this one thread, as a signal or a finished row would wake it from theirs
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                loop.wake();
+                return loop.claimThreads.size() == 2;
+            });
+            assertEquals(Set.of("vert.x-eventloop-thread-0", "vert.x-eventloop-thread-1"), loop.claimThreads);
+            loop.stopClaiming();
+        } finally {
+            vertx.closeAndAwait();
+        }
     }
 }
