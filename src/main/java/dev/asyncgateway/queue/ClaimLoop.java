@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * left work behind, and each row's lease remembered until its outcome is stored. A slot is held by a row's
  * HTTP exchange, not by the storing of its outcome: it is free for the next claim as soon as the exchange is
  * over. Rows stored already leased to this instance skip the claim: their slots are reserved before they are
- * stored (see {@link #reserve}).
+ * stored (see {@link #reserve}). Each claim is issued from the next event loop's context ({@link EventLoopRotation}),
+ * so its rows' attempts run there: successive claims spread the work over all the loops.
  *
  * @param <T> a claimed row
  */
