@@ -62,16 +62,18 @@ public final class JobTraceScope implements AutoCloseable {
     /** The span's ids in the log lines, and the span named for the exemplar of a latency recorded meanwhile. */
     static JobTraceScope open(Span span) {
         SpanContext context = span.getSpanContext();
-        Dispatch dispatch = Dispatch.ifOnRootContext();
-        return new JobTraceScope(MDC.put(TRACE_ID, context.getTraceId()), MDC.put(SPAN_ID, context.getSpanId()),
-                LatencyExemplars.Named.open(context), dispatch);
+        return withIds(context.getTraceId(), context.getSpanId(), LatencyExemplars.Named.open(context));
     }
 
     /** The ids in the log lines only: for lines that record no latency. */
     static JobTraceScope ids(String traceId, String spanId) {
+        return withIds(traceId, spanId, LatencyExemplars.Named.NONE);
+    }
+
+    /** The duplicated context first, when one is needed: the MDC calls then write into it. */
+    private static JobTraceScope withIds(String traceId, String spanId, LatencyExemplars.Named exemplar) {
         Dispatch dispatch = Dispatch.ifOnRootContext();
-        return new JobTraceScope(MDC.put(TRACE_ID, traceId), MDC.put(SPAN_ID, spanId), LatencyExemplars.Named.NONE,
-                dispatch);
+        return new JobTraceScope(MDC.put(TRACE_ID, traceId), MDC.put(SPAN_ID, spanId), exemplar, dispatch);
     }
 
     @Override

@@ -31,26 +31,24 @@ public class LatencyExemplars {
     public static final class Named implements AutoCloseable {
 
         /** Names nothing: for jobs without a trace, and whenever tracing is off. */
-        public static final Named NONE = new Named(false, null);
+        public static final Named NONE = new Named(null);
 
-        private final boolean naming;
         /** What was named before this, restored on close; null when nothing was. */
         private final SpanContext previous;
 
-        private Named(boolean naming, SpanContext previous) {
-            this.naming = naming;
+        private Named(SpanContext previous) {
             this.previous = previous;
         }
 
         static Named open(SpanContext span) {
             SpanContext previous = NAMED.get();
             NAMED.set(span);
-            return new Named(true, previous);
+            return new Named(previous);
         }
 
         @Override
         public void close() {
-            if (!naming) {
+            if (this == NONE) {
                 return;
             }
             if (previous == null) {
