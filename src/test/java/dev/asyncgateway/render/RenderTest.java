@@ -71,6 +71,23 @@ class RenderTest {
         assertEquals("text/html; charset=utf-8", job.path("response.headers.'content-type'"));
     }
 
+    /**
+     * An https page: the browser tunnels through the egress proxy ({@code CONNECT}) and TLS runs end to end between
+     * Chromium and the page server (whose self-signed certificate {@link RenderProfile}'s Chromium accepts).
+     */
+    @Test
+    void anHttpsPageIsRenderedThroughTheEgressTunnel() {
+        PageServer secure = PageServer.tls();
+        String id = Api.submitJob(Map.of("apiKey", Api.newAccount(), "url", secure.url("/js"), "apiParams", Map.of("render", true)));
+
+        ExtractableResponse<Response> job = ended(id, Duration.ofSeconds(30));
+        assertEquals("finished", job.path("status"), () -> String.valueOf(job.path("failReason")));
+        String body = job.path("response.body");
+        assertTrue(body.contains("written by JavaScript"), body);
+        assertEquals(secure.url("/js"), job.path("response.headers.'sa-final-url'"));
+        assertEquals(1, secure.hits("/js"));
+    }
+
     @Test
     void outputFormatTextAppliesToTheRenderedDom() {
         String id = render(Api.newAccount(), "/js", Map.of("output_format", "text"));

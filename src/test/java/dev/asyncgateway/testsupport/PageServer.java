@@ -2,6 +2,8 @@ package dev.asyncgateway.testsupport;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PfxOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -13,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Pages for the browser, served on {@code host} (127.0.0.1 for the allowed server, 127.0.0.2 for the one the URL
- * policy refuses). Every request (WebSocket upgrades included) is counted by path, and concurrent requests of
+ * policy refuses), or over TLS on 127.0.0.1 with {@link SelfSignedTls}'s certificate ({@link #tls()}). Every request (WebSocket upgrades included) is counted by path, and concurrent requests of
  * {@code /hold} are tracked.
  */
 public final class PageServer {
@@ -22,6 +24,7 @@ public final class PageServer {
 
     private final Vertx vertx = Vertx.vertx();
     private final String host;
+    private final boolean tls;
     private final int port;
     private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
     private final AtomicInteger holding = new AtomicInteger();
@@ -29,8 +32,9 @@ public final class PageServer {
     private final java.util.Set<String> hogged = ConcurrentHashMap.newKeySet();
     private volatile String refusedBase = "http://127.0.0.2:9";
 
-    private PageServer(String host) throws Exception {
+    private PageServer(String host, boolean tls) throws Exception {
         this.host = host;
+        this.tls = tls;
         Router router = Router.router(vertx);
         router.route().handler(ctx -> {
             hits.computeIfAbsent(ctx.request().path(), p -> new AtomicInteger()).incrementAndGet();
@@ -109,7 +113,11 @@ public final class PageServer {
         });
         router.get("/redirect-js").handler(ctx -> ctx.response().setStatusCode(302).putHeader("Location", "/js").end());
         router.route().handler(ctx -> page(ctx, "<p>" + ctx.request().path() + "</p>"));
-        HttpServer server = vertx.createHttpServer().webSocketHandler(socket -> {
+        HttpServerOptions options = tls
+                ? new HttpServerOptions().setSsl(true).setKeyCertOptions(new PfxOptions()
+                        .setPath(SelfSignedTls.keyStore().toString()).setPassword(SelfSignedTls.PASSWORD))
+                : new HttpServerOptions();
+        HttpServer server = vertx.createHttpServer(options).webSocketHandler(socket -> {
             hits.computeIfAbsent(socket.path(), p -> new AtomicInteger()).incrementAndGet();
             hits.computeIfAbsent("*", p -> new AtomicInteger()).incrementAndGet();
             socket.close();
@@ -118,11 +126,20 @@ public final class PageServer {
     }
 
     public static PageServer on(String host) {
-        return SERVERS.computeIfAbsent(host, h -> {
+        return started(host, false);
+    }
+
+    /** The same pages over https on 127.0.0.1, with a self-signed certificate ({@link SelfSignedTls}). */
+    public static PageServer tls() {
+        return started("127.0.0.1", true);
+    }
+
+    private static PageServer started(String host, boolean tls) {
+        return SERVERS.computeIfAbsent((tls ? "https://" : "http://") + host, key -> {
             try {
-                return new PageServer(h);
+                return new PageServer(host, tls);
             } catch (Exception e) {
-                throw new IllegalStateException("cannot start the page server on " + h, e);
+                throw new IllegalStateException("cannot start the page server " + key, e);
             }
         });
     }
@@ -133,7 +150,7 @@ public final class PageServer {
     }
 
     public String url(String path) {
-        return "http://" + host + ":" + port + path;
+        return (tls ? "https://" : "http://") + host + ":" + port + path;
     }
 
     public int hits(String path) {
