@@ -13,8 +13,10 @@ import java.util.Map;
  * A local Chromium found on PATH ({@code .ci/run} installs Debian's {@code chromium} when it is missing), and a URL
  * policy that opens exactly the allowed page server's address, so that 127.0.0.2 stands for a refused private network.
  * The gateway starts that Chromium through a wrapper that adds {@code --ignore-certificate-errors}, so that the test
- * pages served over https with a self-signed certificate ({@code PageServer.tls()}) load: Chromium applies its narrower
- * {@code --ignore-certificate-errors-spki-list} to its default context only, not to the contexts each render creates.
+ * pages served over https with a self-signed certificate ({@code PageServer.tls()}) load. The narrower
+ * {@code --ignore-certificate-errors-spki-list} (trust one key) works for a page loaded in Chromium's default context,
+ * but the renders, which run in browser contexts of their own with their own proxy, still failed with
+ * ERR_CERT_AUTHORITY_INVALID under it.
  */
 public class RenderProfile implements QuarkusTestProfile {
 
