@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
 
 /**
  * One render, from a fresh browser context to its disposal: open a page in its own context (no cookie, storage,
@@ -29,6 +30,9 @@ import java.util.concurrent.CompletableFuture;
  * Events arrive on the connection's event loop; the state they change is guarded by this object's lock.
  */
 final class PageRender {
+
+    /** Chromium's errors of the TLS handshake or the certificate (ERR_CERT_*, ERR_SSL_*, ERR_BAD_SSL_*, ERR_TLS13_*). */
+    private static final Pattern TLS_FAILURE = Pattern.compile("ERR_(CERT|SSL|BAD_SSL|TLS)");
 
     private static final long POLL_MILLIS = 50;
     private static final long SELECTOR_POLL_MILLIS = 100;
@@ -210,6 +214,9 @@ final class PageRender {
         }
         if (errorText.contains("TIMED_OUT")) {
             return "timeout";
+        }
+        if (TLS_FAILURE.matcher(errorText).find()) {
+            return "tls";
         }
         return "navigation_failed";
     }

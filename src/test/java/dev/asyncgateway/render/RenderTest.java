@@ -32,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RenderTest {
 
     private static final String CRASHED = "gateway_render_attempts_seconds_count{outcome=\"renderer_crashed\"}";
+    private static final String FAILED_TLS = "gateway_render_attempts_seconds_count{outcome=\"tls\"}";
     private static final String RENDERED_2XX = "gateway_render_attempts_seconds_count{outcome=\"2xx\"}";
     private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
@@ -86,6 +87,21 @@ class RenderTest {
         assertTrue(body.contains("written by JavaScript"), body);
         assertEquals(secure.url("/js"), job.path("response.headers.'sa-final-url'"));
         assertEquals(1, secure.hits("/js"));
+    }
+
+    /**
+     * An https URL of a server that speaks plain HTTP: the TLS handshake fails, and each attempt fails as a fetch's
+     * would, {@code tls}, until the job's deadline.
+     */
+    @Test
+    void aPageWhoseTlsHandshakeFailsIsAttemptedAsTls() {
+        double before = Metrics.value(FAILED_TLS);
+        String id = Api.submitJob(Map.of("apiKey", Api.newAccount(), "url", pages.url("/js").replace("http://", "https://"),
+                "apiParams", Map.of("render", true), "timeoutSec", 3));
+
+        ExtractableResponse<Response> job = ended(id, Duration.ofSeconds(30));
+        assertEquals("failed", job.path("status"));
+        assertTrue(Metrics.value(FAILED_TLS) > before, "render attempts that failed as tls");
     }
 
     @Test
