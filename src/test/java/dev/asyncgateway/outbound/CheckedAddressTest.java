@@ -1,5 +1,6 @@
 package dev.asyncgateway.outbound;
 
+import dev.asyncgateway.testsupport.SelfSignedTls;
 import dev.asyncgateway.testsupport.TargetServer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
@@ -9,18 +10,14 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Requests go to the address the policy checked, never to a fresh DNS answer, and still name the original host. */
 class CheckedAddressTest {
@@ -51,8 +48,8 @@ class CheckedAddressTest {
     }
 
     @Test
-    void tlsNamesTheOriginalHostInSniAndVerifiesItsCertificate(@TempDir Path dir) throws Exception {
-        PfxOptions certificate = selfSignedCertificate(dir, "gateway.test");
+    void tlsNamesTheOriginalHostInSniAndVerifiesItsCertificate() throws Exception {
+        PfxOptions certificate = SelfSignedTls.keyCertFor("dns:gateway.test");
         AtomicReference<String> serverName = new AtomicReference<>();
         var server = VERTX.createHttpServer(new HttpServerOptions().setSsl(true).setSni(true)
                         .setKeyCertOptions(certificate))
@@ -77,18 +74,5 @@ class CheckedAddressTest {
     private static OutboundClient client(HttpClientOptions options) {
         // No resolver: these requests go to addresses given as checked.
         return OutboundClient.create(VERTX, null, OutboundUrlPolicy.Use.TARGET, options, WAIT, null, CappedBody.Limit.failing(1 << 20));
-    }
-
-    /** A key pair and certificate for {@code name}, made by the JDK's keytool (no extra library needed). */
-    private static PfxOptions selfSignedCertificate(Path dir, String name) throws Exception {
-        Path keystore = dir.resolve("server.p12");
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        Process process = new ProcessBuilder(keytool, "-genkeypair", "-alias", "server", "-keyalg", "EC",
-                "-dname", "CN=" + name, "-ext", "SAN=dns:" + name, "-validity", "2", "-storetype", "PKCS12",
-                "-keystore", keystore.toString(), "-storepass", "changeit")
-                .redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0, () -> "keytool failed: " + output);
-        return new PfxOptions().setPath(keystore.toString()).setPassword("changeit");
     }
 }

@@ -5,17 +5,12 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.PfxOptions;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -83,7 +78,7 @@ public final class HostileServer implements AutoCloseable {
         try {
             // SO_LINGER 0 turns every close into a TCP reset, which is what RESET needs.
             resettingPort = listen(new NetServerOptions().setSoLinger(0));
-            tlsPort = listen(new NetServerOptions().setSsl(true).setKeyCertOptions(selfSignedKeyStore()));
+            tlsPort = listen(new NetServerOptions().setSsl(true).setKeyCertOptions(SelfSignedTls.keyCertFor("dns:localhost")));
             // Every other answer closes gracefully: a reset could discard the answer before the client has read it.
             port = listen(new NetServerOptions());
         } catch (Exception e) {
@@ -308,22 +303,6 @@ public final class HostileServer implements AutoCloseable {
             }
             return chunk.appendString("\r\n");
         }
-    }
-
-    private static PfxOptions selfSignedKeyStore() throws IOException, InterruptedException {
-        Path store = Files.createTempFile("hostile-server", ".p12");
-        Files.delete(store);
-        store.toFile().deleteOnExit();
-        Process keytool = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "hostile", "-keyalg", "RSA", "-keysize", "2048", "-validity", "1",
-                "-dname", "CN=localhost", "-storetype", "PKCS12", "-keystore", store.toString(),
-                "-storepass", "changeit", "-keypass", "changeit"))
-                .redirectErrorStream(true).start();
-        String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (keytool.waitFor() != 0) {
-            throw new IllegalStateException("keytool failed: " + output);
-        }
-        return new PfxOptions().setPath(store.toString()).setPassword("changeit");
     }
 
     @Override

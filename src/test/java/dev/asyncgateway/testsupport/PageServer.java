@@ -3,7 +3,6 @@ package dev.asyncgateway.testsupport;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.PfxOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -15,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Pages for the browser, served on {@code host} (127.0.0.1 for the allowed server, 127.0.0.2 for the one the URL
- * policy refuses), or over TLS on 127.0.0.1 with {@link SelfSignedTls}'s certificate ({@link #tls()}). Every request (WebSocket upgrades included) is counted by path, and concurrent requests of
+ * policy refuses), or over TLS on 127.0.0.1 with a self-signed certificate ({@link #tls()}). Every request (WebSocket upgrades included) is counted by path, and concurrent requests of
  * {@code /hold} are tracked.
  */
 public final class PageServer {
@@ -114,8 +113,7 @@ public final class PageServer {
         router.get("/redirect-js").handler(ctx -> ctx.response().setStatusCode(302).putHeader("Location", "/js").end());
         router.route().handler(ctx -> page(ctx, "<p>" + ctx.request().path() + "</p>"));
         HttpServerOptions options = tls
-                ? new HttpServerOptions().setSsl(true).setKeyCertOptions(new PfxOptions()
-                        .setPath(SelfSignedTls.keyStore().toString()).setPassword(SelfSignedTls.PASSWORD))
+                ? new HttpServerOptions().setSsl(true).setKeyCertOptions(SelfSignedTls.keyCertFor("ip:" + host))
                 : new HttpServerOptions();
         HttpServer server = vertx.createHttpServer(options).webSocketHandler(socket -> {
             hits.computeIfAbsent(socket.path(), p -> new AtomicInteger()).incrementAndGet();
