@@ -29,6 +29,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
@@ -199,8 +200,10 @@ class ConsoleBrowserTest {
         String id = Webhooks.submitJob(account.apiKey(), Map.of("url", TargetServer.get().url("/slow/console/20000")));
         signIn(account.apiKey());
         open("/console/jobs/" + id);
+        awaitStyled("job");  // loaded, so console.js has put its confirmation on the button
         driver.findElement(By.xpath("//button[normalize-space()='Cancel job']")).click();
-        driver.switchTo().alert().accept();
+        // The click can return before the confirmation is open (seen once in CI).
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.alertIsPresent()).accept();
         await().atMost(Duration.ofSeconds(5)).until(() -> driver.getCurrentUrl().endsWith("?done=cancelled"));
         assertTrue(driver.getPageSource().contains("cancelled"));
         Webhooks.as(account.apiKey()).get("/jobs/" + id).then().body("status", equalTo("failed"))
