@@ -1,12 +1,18 @@
 package bench;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One program, several subcommands, so that bench/run needs a single jar:
@@ -86,11 +92,27 @@ public final class Main {
         }
     }
 
+    /**
+     * A free port below the kernel's ephemeral range: a port the kernel hands out itself (bind to 0) can be taken by an
+     * outgoing connection before the server it is meant for binds it (a gateway started later, in another process).
+     */
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
+        int firstEphemeral;
+        // Read as a line: Files.readString reads a /proc file by its reported size and gets a fragment of it.
+        try (BufferedReader range = Files.newBufferedReader(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+            firstEphemeral = Integer.parseInt(range.readLine().trim().split("\\s+")[0]);
         }
+        for (int tries = 0; tries < 1000; tries++) {
+            int port = firstEphemeral > 11000 ? 10000 + ThreadLocalRandom.current().nextInt(firstEphemeral - 10000) : 0;
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(true);
+                s.bind(new InetSocketAddress(port));
+                return s.getLocalPort();
+            } catch (BindException taken) {
+                // in use: another one
+            }
+        }
+        throw new IOException("no free port below " + firstEphemeral);
     }
 
     /** The p-th percentile (0..100) of nanosecond samples, in milliseconds. */
