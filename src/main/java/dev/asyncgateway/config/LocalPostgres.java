@@ -4,6 +4,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.tukaani.xz.XZInputStream;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
@@ -36,6 +37,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -170,11 +172,31 @@ public final class LocalPostgres {
         }
     }
 
+    /**
+     * A free port for a server started next, below the kernel's ephemeral range: a port the kernel hands out itself
+     * (bind to 0) can be taken by an outgoing connection before the server, another process, binds it.
+     */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port", e);
+        int firstEphemeral = firstEphemeralPort();
+        for (int tries = 0; tries < 1000; tries++) {
+            int port = firstEphemeral > 11000 ? 10000 + ThreadLocalRandom.current().nextInt(firstEphemeral - 10000) : 0;
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new InetSocketAddress(port));
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // in use: another one
+            }
+        }
+        throw new UncheckedIOException(new IOException("no free port below " + firstEphemeral));
+    }
+
+    /** The start of the kernel's ephemeral port range (Linux; 32768, its default, where it cannot be read). */
+    private static int firstEphemeralPort() {
+        // Read as a line: Files.readString reads a /proc file by its reported size and gets a fragment of it.
+        try (BufferedReader range = Files.newBufferedReader(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+            return Integer.parseInt(range.readLine().trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException unreadable) {
+            return 32768;
         }
     }
 

@@ -3,6 +3,8 @@ package dev.asyncgateway.config;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -44,6 +46,20 @@ class LocalPostgresTest {
             }
         } finally {
             cluster.stop();
+        }
+    }
+
+    /** Below the ephemeral range, where no outgoing connection can take it before the server binds it, and free. */
+    @Test
+    void aFreePortLiesBelowTheKernelsEphemeralRange() throws Exception {
+        int firstEphemeral = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0)
+                .trim().split("\\s+")[0]);
+        for (int i = 0; i < 20; i++) {
+            int port = LocalPostgres.freePort();
+            assertTrue(port >= 10000 && port < firstEphemeral, () -> port + " is not below " + firstEphemeral);
+            try (ServerSocket server = new ServerSocket(port)) {
+                assertEquals(port, server.getLocalPort());
+            }
         }
     }
 
